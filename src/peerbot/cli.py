@@ -1,0 +1,138 @@
+"""The ``peerbot`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import IO
+
+from peerbot import __version__
+from peerbot.tone import DEFAULT_THRESHOLD, ToneReport, analyze
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+class BadInput(Exception):
+    """Input the user must fix; printed as one line, exit code 2."""
+
+
+def _threshold(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {number}")
+    return number
+
+
+def explain(report: ToneReport, threshold: float) -> str:
+    """A short human explanation of one decision."""
+    if report.action == "crisis":
+        headline = "CRISIS: send crisis and warmline resources privately, alert moderators"
+    elif report.action == "nudge":
+        headline = f"NUDGE ({report.category}): score {report.score:.2f} >= threshold {threshold:.2f}"
+    else:
+        headline = f"no action ({report.category}): score {report.score:.2f}, threshold {threshold:.2f}"
+    lines = [headline, f"  sentiment (VADER compound): {report.sentiment:+.2f}"]
+    if report.cues:
+        lines.append("  cues:")
+        for cue in report.cues:
+            words = ", ".join(repr(w) for w in cue.words)
+            sign = f"{cue.weight:+.2f}" if cue.weight else "  -  "
+            lines.append(f"    {sign}  {cue.name}" + (f"  [{words}]" if words else ""))
+    else:
+        lines.append("  cues: none")
+    return "\n".join(lines)
+
+
+def _analyze_jsonl(stream: IO[str], out: IO[str], threshold: float, source: str) -> None:
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            raise BadInput(f"{source}: line {number}: empty line (expected a JSON object with a \"text\" field)")
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"{source}: line {number}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        if not isinstance(row, dict):
+            raise BadInput(f"{source}: line {number}: expected a JSON object, got {type(row).__name__}")
+        text = row.get("text")
+        if not isinstance(text, str):
+            what = "missing" if "text" not in row else f"a {type(text).__name__}, not a string"
+            raise BadInput(f"{source}: line {number}: field \"text\" is {what}")
+        report = analyze(text, threshold=threshold)
+        out.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    threshold = args.threshold
+    if args.jsonl is not None:
+        if args.text:
+            raise BadInput("give either TEXT or --jsonl, not both")
+        if args.jsonl == "-":
+            _analyze_jsonl(sys.stdin, sys.stdout, threshold, "<stdin>")
+        else:
+            try:
+                with open(args.jsonl, encoding="utf-8") as stream:
+                    _analyze_jsonl(stream, sys.stdout, threshold, args.jsonl)
+            except OSError as exc:
+                raise BadInput(f"{args.jsonl}: cannot read ({exc.strerror})") from None
+            except UnicodeDecodeError as exc:
+                raise BadInput(f"{args.jsonl}: not UTF-8 text ({exc.reason})") from None
+        return EXIT_OK
+    if not args.text:
+        raise BadInput("nothing to analyze: give TEXT, or --jsonl [FILE] to read JSON Lines")
+    text = " ".join(args.text)
+    print(explain(analyze(text, threshold=threshold), threshold))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="peerbot",
+        description="Keeps an online peer-support community warm, safe and supportive.",
+    )
+    parser.add_argument("--version", action="version", version=f"peerbot {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    analyze_cmd = commands.add_parser(
+        "analyze",
+        help="explain the tone decision for a text, or for JSON Lines",
+        description="Explain what the tone analyzer decides for TEXT, or read JSON Lines "
+        "(objects with a \"text\" field) and write one JSON decision per line.",
+    )
+    analyze_cmd.add_argument("text", nargs="*", metavar="TEXT", help="the message to analyze")
+    analyze_cmd.add_argument(
+        "--jsonl", nargs="?", const="-", metavar="FILE",
+        help="read JSON Lines from FILE (or stdin when FILE is omitted or '-')",
+    )
+    analyze_cmd.add_argument(
+        "--threshold", type=_threshold, default=DEFAULT_THRESHOLD,
+        help=f"nudge threshold in [0, 1] (default {DEFAULT_THRESHOLD})",
+    )
+    analyze_cmd.set_defaults(handler=cmd_analyze)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    try:
+        return args.handler(args)
+    except BadInput as exc:
+        print(f"peerbot: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
