@@ -1,6 +1,573 @@
-"""Placeholder; replaced by the real analyzer."""
-from peerbot.tone.report import DEFAULT_THRESHOLD, ToneReport
+"""The tone decision: nudge, crisis or none, with the cues that explain it.
+
+Negative sentiment alone decides nothing. A nudge needs a *target* (the person
+addressed, a named or third person, a group) together with *judgement*
+(insults, contempt, "you always/never", mockery), or *gossip markers* about
+someone absent with a negative turn. Judgement a speaker aims at themselves is
+struggle, never a nudge. Crisis language wins over everything.
+
+`analyze` is pure: no I/O, lexicons compiled once at import, and every pattern
+is linear in the text, so a megabyte of emoji is as safe as a greeting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from peerbot.tone import lexicon as lx
+from peerbot.tone.normalize import normalize
+from peerbot.tone.report import DEFAULT_THRESHOLD, NUDGE_CATEGORIES, Cue, ToneReport
+
+__all__ = ["analyze"]
+
+_VADER = SentimentIntensityAnalyzer()
+_VADER_LEXICON: dict[str, float] = _VADER.lexicon
+
+# VADER's cost grows faster than linearly with text length (26 s for 100 KB),
+# so long texts are scored in slices and averaged.
+_SENTIMENT_SLICE = 1_000
+_SENTIMENT_MAX_SLICES = 24
+
+# Below this a nudge category is not worth reporting: the cues were faint.
+_MIN_NUDGE_SCORE = 0.2
 
 
-def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names=()) -> ToneReport:
-    return ToneReport(action="none", category="neutral", score=0.0, sentiment=0.0)
+def _alternation(patterns: Iterable[str]) -> tuple[re.Pattern[str], list[str]]:
+    """One regex for many phrases; ``m.lastgroup`` tells which one matched."""
+    patterns = list(patterns)
+    body = "|".join(f"(?P<p{i}>{p})" for i, p in enumerate(patterns))
+    return re.compile(rf"(?<![\w'])(?:{body})(?![\w'])"), patterns
+
+
+def _weighted(table: dict[str, float]) -> tuple[re.Pattern[str], list[float]]:
+    regex, patterns = _alternation(table)
+    return regex, [table[p] for p in patterns]
+
+
+_CONTEMPT, _CONTEMPT_W = _weighted(lx.CONTEMPT_PHRASES)
+_SARCASM, _SARCASM_W = _weighted(lx.SARCASM_PHRASES)
+_GOSSIP, _GOSSIP_W = _weighted(lx.GOSSIP_MARKERS)
+_SENSITIVE = re.compile(r"\b(?:" + "|".join(lx.SENSITIVE_PHRASES) + r")\b")
+_CRISIS = re.compile("|".join(lx.CRISIS_PATTERNS))
+_CRISIS_NEGATED = re.compile("|".join(lx.CRISIS_NEGATIONS))
+_RECOVERY = re.compile("|".join(lx.RECOVERY_MARKERS))
+_CRISIS_NOW = re.compile(
+    r"\b(?:again|right now|tonight|today|anymore|any more|lately|these days|still|thinking about|planning|going to|gonna|want to|wanna|wish)\b"
+)
+_DISAGREEMENT = re.compile(r"\b(?:" + "|".join(lx.DISAGREEMENT_PHRASES) + r")\b")
+_STRUGGLE = re.compile("|".join(lx.STRUGGLE_PHRASES))
+_BABYISH = re.compile(r"\b(?:such a|big|like a|acting like a|being a|what a) (?:baby|child|toddler|drama queen|princess|crybaby)\b")
+
+_SENTENCES = re.compile(r"[^.!?;\n]+[.!?;\n]*")
+_TOKEN = re.compile(r"@[\w.-]+|<@!?\d+>|[a-z0-9]+(?:['-][a-z0-9]+)*|\*+|[^\s\w]")
+_CASED_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|[.!?\n]")
+_DOUBLES = re.compile(r"([a-z])\1")
+_CENSORED = re.compile(r"[a-z]*\*+[a-z]*\*?[a-z]*")
+
+_CONTRACTIONS = {
+    "you're": ("you", "are"), "youre": ("you", "are"), "ur": ("your",), "u": ("you",),
+    "r": ("are",), "ya": ("you",), "y'all": ("you",), "yall": ("you",),
+    "i'm": ("i", "am"), "im": ("i", "am"), "i've": ("i", "have"), "ive": ("i", "have"),
+    "i'd": ("i", "would"), "i'll": ("i", "will"), "he's": ("he", "is"), "hes": ("he", "is"),
+    "she's": ("she", "is"), "shes": ("she", "is"), "it's": ("it", "is"), "that's": ("that", "is"),
+    "thats": ("that", "is"), "they're": ("they", "are"), "theyre": ("they", "are"),
+    "you've": ("you", "have"), "you'd": ("you", "would"), "you'll": ("you", "will"),
+    "we're": ("we", "are"), "what's": ("what", "is"), "whats": ("what", "is"),
+    "isn't": ("is", "not"), "isnt": ("is", "not"), "aren't": ("are", "not"),
+    "arent": ("are", "not"), "wasn't": ("was", "not"), "wasnt": ("was", "not"),
+    "weren't": ("were", "not"), "don't": ("do", "not"), "dont": ("do", "not"),
+    "doesn't": ("does", "not"), "doesnt": ("does", "not"), "didn't": ("did", "not"),
+    "didnt": ("did", "not"), "can't": ("can", "not"), "cant": ("can", "not"),
+    "won't": ("will", "not"), "wouldn't": ("would", "not"), "shouldn't": ("should", "not"),
+    "couldn't": ("could", "not"), "ain't": ("is", "not"), "haven't": ("have", "not"),
+    "hasn't": ("has", "not"),
+}
+
+_COPULAS = frozenset({"is", "are", "was", "were", "be", "being", "been", "am", "seem", "seems", "look", "looks", "sound", "sounds", "act", "acts", "acting", "become", "became", "get", "gets", "getting", "got", "'s", "s"})
+_CLAUSE_BREAKS = frozenset({",", ";", ":", "but", "because", "cause", "cuz", "when", "if", "though", "although", "while", "since", "whereas", "unless", "until", "-", "(", ")", "\""})
+_FILLERS = _COPULAS | lx.INTENSIFIERS | lx.DETERMINERS | {
+    "kind", "of", "sort", "bit", "little", "pretty", "quite", "rather", "just", "being", "always", "still",
+    "even", "also", "like", "ever", "the", "more", "less", "and", "or", "as", "at", "with", "person", "one",
+    "human", "being", "excuse", "for", "piece", "group", "leader", "member", "bunch", "the", "clearly",
+    "obviously", "basically", "simply", "now", "again", "gonna", "going", "to", "must", "can", "could",
+    "would", "should", "will", "might", "may", "has", "have", "had", "do", "does", "did", "ever", "ive",
+}
+_NOT_NAMES = frozenset(
+    """
+    i the a an this that these those my your our his her their its it he she they we you me us
+    what why how when where who which there here is are was were do does did can could would
+    should will just so and but or if because also then now today tomorrow tonight yesterday
+    yes no ok okay well oh hey hi hello thanks thank sorry please maybe honestly seriously really
+    everyone everybody someone somebody nobody anyone anybody people class group session module
+    next last first some all any every each both not never always sometimes great good welcome
+    happy god jesus lord christ monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december
+    english spanish american life work school job home everything nothing something anything
+    traffic weather parking wifi internet homework exam quiz test book textbook app form website
+    food coffee day week month year meeting zoom phone computer bus train car room office
+    policy system government movie show game team song music article post thread chat channel
+    server bot name one two three love hate wow lol lmao omg ugh yeah yep nope sure fine
+    mom dad mum mother father sister brother husband wife partner boyfriend girlfriend
+    supervisor boss trainer teacher doctor nurse therapist counselor cohort snowstorm winter
+    summer spring fall autumn christmas holidays thanksgiving url user sir madam mr mrs ms dr
+    still though although while since unless until once after before during without about
+    """.split()
+)
+_NAME_FOLLOWERS = frozenset(
+    {"is", "was", "has", "had", "really", "always", "never", "just", "got", "said", "did", "thinks",
+     "thought", "keeps", "seems", "can", "cannot", "should", "will", "would", "told", "does",
+     "totally", "literally", "honestly", "clearly", "obviously", "acts", "acted", "talks", "needs"}
+)
+
+# Cue names moderators and members read; the nudge text is built from them.
+_TARGET_CUES = {
+    "second": "target:the person addressed",
+    "third": "target:someone else",
+    "name": "target:a named person",
+    "person": "target:someone else",
+    "group": "target:a group of people",
+    "implicit": "target:a person (implied)",
+}
+_TARGET_FACTOR = {"second": 1.0, "name": 0.95, "third": 0.9, "person": 0.9, "group": 0.8}
+
+
+@dataclass(slots=True)
+class _Tally:
+    """Cues gathered while reading one message."""
+
+    cues: list[Cue]
+    criticism: list[float]
+    mockery: list[float]
+    gossip: list[float]
+    targets: set[str]
+    self_refs: int = 0
+    feelings: int = 0
+    praise: int = 0
+
+    def add(self, bucket: list[float], name: str, words: tuple[str, ...], weight: float) -> None:
+        bucket.append(weight)
+        self.cues.append(Cue(name, words, weight))
+
+    def note(self, name: str, words: tuple[str, ...] = (), weight: float = 0.0) -> None:
+        self.cues.append(Cue(name, words, weight))
+
+
+def _noisy_or(weights: list[float]) -> float:
+    remaining = 1.0
+    for w in weights:
+        remaining *= 1.0 - max(0.0, min(w, 0.99))
+    return 1.0 - remaining
+
+
+# Each further sentence of criticism adds less: a long story that mentions
+# several hard things about a partner is not several attacks.
+_SENTENCE_DECAY = (1.0, 0.35, 0.15, 0.05)
+
+
+def _across_sentences(scores: list[float]) -> float:
+    ranked = sorted(scores, reverse=True)[: len(_SENTENCE_DECAY)]
+    return _noisy_or([s * d for s, d in zip(ranked, _SENTENCE_DECAY)])
+
+
+def _sentiment(text: str) -> float:
+    if len(text) <= _SENTIMENT_SLICE:
+        return float(_VADER.polarity_scores(text)["compound"])
+    total = 0.0
+    count = 0
+    for match in _SENTENCES.finditer(text):
+        piece = match.group(0).strip()
+        if not piece:
+            continue
+        total += _VADER.polarity_scores(piece[:_SENTIMENT_SLICE])["compound"]
+        count += 1
+        if count >= _SENTIMENT_MAX_SLICES * 4:
+            break
+    return total / count if count else 0.0
+
+
+def _find_names(cased: str, extra: Iterable[str]) -> frozenset[str]:
+    """Capitalised words that look like people's names, lower-cased."""
+    names = {n.lower().lstrip("@") for n in extra if n}
+    words = _CASED_WORD.findall(cased[:20_000])
+    sentence_start = True
+    for i, word in enumerate(words):
+        if word in ".!?\n":
+            sentence_start = True
+            continue
+        starts = sentence_start
+        sentence_start = False
+        if not word[0].isupper() or (word.isupper() and len(word) > 1) or len(word) < 2:
+            continue
+        base = word[:-2] if word.endswith("'s") else word
+        key = base.lower()
+        if key in _NOT_NAMES or key in _VADER_LEXICON or key in lx.PERSON_NOUNS or key in lx.GROUP_NOUNS:
+            continue
+        if key in lx.JUDGEMENTS or key in lx.PERSON_INSULTS or key in lx.FEELINGS or key.endswith("ing"):
+            continue
+        if starts:
+            following = words[i + 1].lower() if i + 1 < len(words) else ""
+            if not (word.endswith("'s") or following in _NAME_FOLLOWERS):
+                continue
+        names.add(key)
+    return frozenset(names)
+
+
+def _tokens(sentence: str) -> list[str]:
+    out: list[str] = []
+    for tok in _TOKEN.findall(sentence):
+        expanded = _CONTRACTIONS.get(tok)
+        if expanded:
+            out.extend(expanded)
+        elif tok.endswith("'s") and len(tok) > 2:
+            out.extend((tok[:-2], "'s"))
+        else:
+            out.append(tok)
+    return out
+
+
+def _uncensor(token: str) -> str | None:
+    """Match "a**hole" or "f*ck" against the insult and profanity lists."""
+    pattern = re.compile("".join(".{1,4}" if c == "*" else re.escape(c) for c in re.sub(r"\*+", "*", token)))
+    for word in _CENSORABLE:
+        if pattern.fullmatch(word):
+            return word
+    return None
+
+
+_CENSORABLE = sorted(set(lx.PERSON_INSULTS) | set(lx.JUDGEMENTS) | lx.PROFANITY, key=len)
+
+
+def _target_kind(token: str, names: frozenset[str]) -> str | None:
+    if token in lx.SELF:
+        return "self"
+    if token in lx.SECOND:
+        return "second"
+    if token in lx.THIRD:
+        return "third"
+    if token in lx.THIRD_PLURAL:
+        return "group"
+    if token.startswith("@") or token.startswith("<@"):
+        return "name"
+    if token in names:
+        return "name"
+    if token in lx.GROUP_NOUNS:
+        return "group"
+    if token in lx.PERSON_NOUNS:
+        return "person"
+    if token in lx.THING_PRONOUNS:
+        return "thing"
+    return None
+
+
+def _resolve_target(tokens: list[str], j: int, names: frozenset[str]) -> tuple[str | None, bool]:
+    """Who the judgement at ``tokens[j]`` is about, and whether it is a feeling.
+
+    Looks back to the nearest subject in the same clause, then briefly ahead
+    ("what an idiot you are"). The second value is True when a feeling verb
+    sits between subject and word ("you feel stupid"): a feeling, not a verdict.
+    """
+    feeling = False
+    for k in range(j - 1, max(-1, j - 9), -1):
+        tok = tokens[k]
+        if tok in _CLAUSE_BREAKS:
+            break
+        if tok in lx.FEELING_VERBS:
+            feeling = True
+            continue
+        kind = _target_kind(tok, names)
+        if kind is not None:
+            return kind, feeling
+    for k in range(j + 1, min(len(tokens), j + 4)):
+        tok = tokens[k]
+        if tok in _CLAUSE_BREAKS:
+            break
+        kind = _target_kind(tok, names)
+        if kind in {"second", "name", "third", "self"}:
+            return kind, False
+    return None, False
+
+
+def _negated(tokens: list[str], j: int) -> bool:
+    for k in range(j - 1, max(-1, j - 4), -1):
+        tok = tokens[k]
+        if tok in lx.NEGATIONS:
+            # "you never do your share ... so selfish": "never" there is the verdict.
+            return not (tok == "never" and k + 1 < len(tokens) and tokens[k + 1] not in _FILLERS)
+        if tok in _CLAUSE_BREAKS:
+            return False
+    return False
+
+
+def _judgement_weight(tokens: list[str], j: int, tricks: bool) -> tuple[str, float, str] | None:
+    """(kind, weight, word) when ``tokens[j]`` judges, else None."""
+    tok = tokens[j]
+    if "*" in tok:
+        return None
+    word = tok
+    for attempt in range(2):
+        if word in lx.PERSON_INSULTS:
+            return "insult", lx.PERSON_INSULTS[word], word
+        if word in lx.JUDGEMENTS:
+            return "judgement", lx.JUDGEMENTS[word], word
+        if word in lx.BLAME_VERBS and lx.BLAME_VERBS[word] > 0:
+            return "blame", lx.BLAME_VERBS[word], word
+        if attempt == 0 and tricks:
+            word = _DOUBLES.sub(r"\1", word)
+            if word == tok:
+                break
+        else:
+            break
+    valence = _VADER_LEXICON.get(tok)
+    if valence is not None and valence <= -1.5 and j > 0:
+        # Only a word predicated of someone ("they are violent") counts here.
+        for k in range(j - 1, max(-1, j - 4), -1):
+            if tokens[k] in _COPULAS:
+                return "judgement", min(0.55, -valence / 5.0), tok
+            if tokens[k] not in _FILLERS:
+                break
+    return None
+
+
+def _read_sentence(tokens: list[str], names: frozenset[str], tally: _Tally, tricks: bool) -> bool:
+    """Gather the judgement cues of one sentence; True when it names a person."""
+    n = len(tokens)
+    sentence_targets: set[str] = set()
+    pending: list[tuple[str, float, str, str]] = []  # kind, weight, word, resolved target
+    for j, tok in enumerate(tokens):
+        kind = _target_kind(tok, names)
+        if kind == "self":
+            tally.self_refs += 1
+        elif kind in _TARGET_FACTOR:
+            sentence_targets.add(kind)
+        if tok in lx.FEELINGS:
+            tally.feelings += 1
+        if tok in lx.PRAISE:
+            tally.praise += 1
+        if tok in lx.PROFANITY:
+            pending.append(("profanity", 0.3, tok, ""))
+            continue
+        if tok in lx.ALWAYS_NEVER and j > 0:
+            before = _target_kind(tokens[j - 1], names) or (_target_kind(tokens[j - 2], names) if j > 1 and tokens[j - 1] in _COPULAS else None)
+            if before in _TARGET_FACTOR and j + 1 < n and tokens[j + 1] not in lx.PRAISE:
+                pending.append(("always_never", 0.4, f"{tokens[j - 1]} {tok}", before))
+            continue
+        if "*" in tok or (tok.isalpha() and j + 1 < n and tokens[j + 1].startswith("*")):
+            continue
+        found = _judgement_weight(tokens, j, tricks)
+        if found is None:
+            continue
+        jkind, weight, word = found
+        if _negated(tokens, j):
+            tally.note("negated", (word,), 0.0)
+            continue
+        target, feeling = _resolve_target(tokens, j, names)
+        if jkind == "blame":
+            # "you ruined", "he always whines": the verb needs its subject close by.
+            if target not in _TARGET_FACTOR or all(_target_kind(tokens[k], names) is None for k in range(max(0, j - 3), j)):
+                continue
+        if feeling and target in {"second", "self", None}:
+            tally.note("feeling, not a verdict", (word,), 0.0)
+            continue
+        if j > 0 and tokens[j - 1] in lx.INTENSIFIERS:
+            weight = min(0.95, weight * 1.15)
+        pending.append((jkind, weight, word, target or ""))
+
+    # Censored words ("a**hole") arrive as several tokens.
+    joined = " ".join(tokens)
+    if "*" in joined:
+        for match in _CENSORED.finditer(joined.replace(" * ", "*").replace(" *", "*").replace("* ", "*")):
+            if "*" in match.group(0) and any(c.isalpha() for c in match.group(0)):
+                word = _uncensor(match.group(0))
+                if word in lx.PERSON_INSULTS:
+                    pending.append(("insult", lx.PERSON_INSULTS[word], word, ""))
+                elif word in lx.PROFANITY:
+                    pending.append(("profanity", 0.3, word, ""))
+
+    tally.targets |= sentence_targets
+    person_here = bool(sentence_targets)
+    for jkind, weight, word, target in pending:
+        if jkind == "profanity":
+            if person_here:
+                tally.add(tally.criticism, "profanity at a person", (word,), weight)
+            continue
+        if jkind == "always_never":
+            tally.add(tally.criticism, '"always/never" about a person', (word,), weight * _TARGET_FACTOR[target])
+            continue
+        if target == "self":
+            tally.note("self-judgement", (word,), 0.0)
+            continue
+        if target in _TARGET_FACTOR:
+            factor = _TARGET_FACTOR[target]
+        elif jkind == "insult":
+            factor = 0.8 if not person_here else 0.9
+            target = "implicit"
+        elif person_here and target != "thing":
+            factor = 0.6
+            target = "implicit"
+        elif person_here:
+            factor = 0.45
+            target = "implicit"
+        else:
+            tally.note("judgement of a thing", (word,), 0.0)
+            continue
+        label = "insult" if jkind == "insult" else ("blame" if jkind == "blame" else "judgement")
+        tally.add(tally.criticism, f"{label} ({_TARGET_CUES[target].split(':', 1)[1]})", (word,), weight * factor)
+    return person_here
+
+
+def _phrase_cues(text: str, regex: re.Pattern[str], weights: list[float]) -> list[tuple[str, float]]:
+    found = []
+    for match in regex.finditer(text):
+        group = match.lastgroup
+        if group is not None:
+            found.append((match.group(0), weights[int(group[1:])]))
+    return found
+
+
+def _crisis(lower: str) -> tuple[str, tuple[str, ...]] | None:
+    """("crisis" | "recovery", phrases) when self-harm or suicidal language is present."""
+    hits = [m.group(0) for m in _CRISIS.finditer(lower)]
+    if not hits:
+        return None
+    negated = {m.span() for m in _CRISIS_NEGATED.finditer(lower)}
+    if negated:
+        spans = [m.span() for m in _CRISIS.finditer(lower)]
+        live = [h for h, (a, b) in zip(hits, spans) if not any(a < nb and na < b for na, nb in negated)]
+        if not live:
+            return None
+        hits = live
+    if _RECOVERY.search(lower) and not _present_crisis(lower):
+        return "recovery", tuple(hits)
+    return "crisis", tuple(hits)
+
+
+def _present_crisis(lower: str) -> bool:
+    """A recovery story that slides back into the present is a crisis now."""
+    for sentence in _SENTENCES.findall(lower):
+        if _CRISIS.search(sentence) and _CRISIS_NOW.search(sentence) and not _RECOVERY.search(sentence):
+            return True
+    return False
+
+
+def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[str] = ()) -> ToneReport:
+    """Decide what peerbot should do about one message.
+
+    ``threshold`` is the nudge threshold the score is compared with; ``names``
+    are display names of people mentioned or known in the community, which
+    helps the analyzer see that "Sam" is a person.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"analyze() needs a str, got {type(text).__name__}")
+    norm = normalize(text)
+    lower = norm.lower
+    if not lower.strip():
+        return ToneReport(action="none", category="neutral", score=0.0, sentiment=0.0)
+    sentiment = _sentiment(norm.cased)
+    cues: list[Cue] = [Cue("obfuscation", (t,), 0.0) for t in norm.tricks]
+
+    crisis = _crisis(lower)
+    if crisis is not None and crisis[0] == "crisis":
+        cues.append(Cue("crisis language", crisis[1], 1.0))
+        return ToneReport(action="crisis", category="crisis", score=1.0, sentiment=sentiment, cues=tuple(cues))
+
+    tally = _Tally(cues=cues, criticism=[], mockery=[], gossip=[], targets=set())
+    if crisis is not None:
+        tally.note("recovery story (past crisis)", crisis[1], 0.0)
+
+    names_found = _find_names(norm.cased, names)
+    sentence_scores: list[float] = []
+    for sentence in _SENTENCES.findall(lower):
+        tokens = _tokens(sentence)
+        if not tokens:
+            continue
+        start = len(tally.criticism)
+        targets_here = _read_sentence(tokens, names_found, tally, bool(norm.tricks))
+        for phrase, weight in _phrase_cues(sentence, _CONTEMPT, _CONTEMPT_W):
+            tally.add(tally.criticism, "contempt", (phrase,), weight if targets_here or "you" in phrase else weight * 0.7)
+        for match in _BABYISH.finditer(sentence):
+            tally.add(tally.criticism, "belittling", (match.group(0),), 0.4)
+        if len(tally.criticism) > start:
+            sentence_scores.append(_noisy_or(tally.criticism[start:]))
+
+    targets = tally.targets
+    person_target = bool(targets)
+    absent_target = bool(targets & {"third", "name", "person"})
+
+    sarcasm = _phrase_cues(lower, _SARCASM, _SARCASM_W)
+    laughter = [t for t in lower.split() if t.strip(".,!?:;") in lx.LAUGHTER or t.startswith("hahah")]
+    emoji = [c for c in text[:20_000] if c in lx.MOCKING_EMOJI]
+    if sarcasm or ((laughter or emoji) and person_target):
+        factor = 1.0 if person_target else 0.5
+        for phrase, weight in sarcasm:
+            tally.add(tally.mockery, "sarcasm", (phrase,), weight * factor)
+        if (laughter or emoji) and person_target:
+            eye_rolls = [e for e in emoji if e in lx.EYE_ROLL]
+            if eye_rolls:
+                tally.add(tally.mockery, "eye-roll at a person", tuple(eye_rolls[:3]), 0.4)
+            others = laughter + [e for e in emoji if e not in lx.EYE_ROLL]
+            if others:
+                tally.add(tally.mockery, "laughing at a person", tuple(others[:3]), 0.3 if absent_target else 0.2)
+
+    gossip = _phrase_cues(lower, _GOSSIP, _GOSSIP_W)
+    if gossip and absent_target:
+        for phrase, weight in gossip:
+            tally.add(tally.gossip, "gossip marker", (phrase,), weight)
+        private = [w for w in re.findall(r"[a-z]+", lower) if w in lx.SENSITIVE_TOPICS]
+        private += [m.group(0) for m in _SENSITIVE.finditer(lower)]
+        if private:
+            tally.add(tally.gossip, "private matter about someone absent", tuple(dict.fromkeys(private))[:3], 0.35)
+        elif sentiment < -0.2:
+            tally.add(tally.gossip, "negative turn about someone absent", (), 0.2)
+
+    criticism = _across_sentences(sentence_scores)
+    scores = {
+        "criticism": criticism,
+        "mockery": _noisy_or(tally.mockery + [criticism * 0.5]) if tally.mockery else 0.0,
+        "gossip": _noisy_or(tally.gossip + [criticism * 0.5]) if tally.gossip else 0.0,
+    }
+    kind = max(scores, key=lambda k: scores[k])
+    score = scores[kind]
+
+    if score > 0:
+        for cue_name in sorted({_TARGET_CUES[t] for t in targets}):
+            tally.note(cue_name)
+        warm = sentiment >= 0.5 and tally.praise > 0
+        if warm and kind != "mockery":
+            score *= 0.5
+            tally.note("warm overall (praise, positive sentiment)", (), -0.5)
+        if tally.feelings >= 2 and tally.self_refs >= 2 and "second" not in targets and kind == "criticism":
+            # Someone venting about a situation with other people in it, to be heard.
+            score *= 0.6
+            tally.note("venting own feelings", (), -0.4)
+        if kind == "gossip" and sentiment >= 0.3 and tally.praise > 0:
+            score = 0.0
+            tally.note("good news shared", (), -1.0)
+
+    if score >= _MIN_NUDGE_SCORE:
+        category = kind
+    else:
+        score = score if score >= _MIN_NUDGE_SCORE else 0.0
+        category = _calm_category(lower, sentiment, tally, crisis is not None)
+
+    action = "nudge" if category in NUDGE_CATEGORIES and score >= threshold else "none"
+    return ToneReport(action=action, category=category, score=min(1.0, score), sentiment=sentiment, cues=tuple(tally.cues))
+
+
+def _calm_category(lower: str, sentiment: float, tally: _Tally, recovery: bool) -> str:
+    if recovery:
+        return "recovery"
+    if _DISAGREEMENT.search(lower):
+        tally.note("respectful disagreement")
+        return "disagreement"
+    if tally.self_refs and (tally.feelings or sentiment <= -0.3) and _STRUGGLE.search(lower):
+        tally.note("sharing own struggle", (), 0.0)
+        return "struggle"
+    if sentiment <= -0.3:
+        return "complaint"
+    if sentiment >= 0.4 or tally.praise:
+        return "supportive"
+    return "neutral"

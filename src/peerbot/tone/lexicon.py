@@ -1,0 +1,412 @@
+"""Word lists the analyzer matches against, loaded once at import.
+
+These are general English vocabulary for judging people, gossiping, mocking and
+talking about one's own pain, written from scratch. None of them is taken from
+the evaluation or benchmark sets: the analyzer must generalise to messages it
+has never seen.
+"""
+
+from __future__ import annotations
+
+# --- who a word is about ---------------------------------------------------
+
+SELF = frozenset({"i", "me", "my", "myself", "mine", "im", "ive", "id", "ill", "we", "us", "our", "ourselves"})
+SECOND = frozenset({"you", "your", "yourself", "yours", "u", "ur", "ya", "yall", "y'all", "youre", "yourselves", "thee", "thou"})
+THIRD = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself", "hes", "shes"})
+THIRD_PLURAL = frozenset({"they", "them", "their", "theirs", "themselves", "theyre"})
+THING_PRONOUNS = frozenset({"it", "this", "that", "these", "those", "which", "its", "thats", "there", "what", "everything", "nothing", "something"})
+
+# People, by role. With a determiner ("that trainer", "our supervisor") they
+# make a sentence about a person rather than a thing.
+PERSON_NOUNS = frozenset(
+    """
+    person guy guys girl girls man men woman women dude dudes lady ladies kid kids boy boys
+    boss supervisor manager trainer teacher instructor professor facilitator leader coordinator
+    director coworker coworkers co-worker colleague colleagues classmate classmates roommate
+    neighbor neighbour mom mum dad mother father sister brother husband wife partner boyfriend
+    girlfriend ex son daughter cousin aunt uncle grandma grandpa member members peer peers
+    trainee trainees newbie newbies client clients therapist counselor counsellor doctor nurse
+    cop cops officer politician politicians president senator minister premier mayor author
+    writer editor reporter journalist journalists poster commenter commentator troll trolls mod
+    mods moderator moderators admin admins host coach player players ref referee fan fans
+    people folks individual individuals employee employees staff candidate candidates
+    specialist specialists volunteer volunteers student students intern interns worker
+    workers friend friends family relatives landlord landlady driver customer customers
+    teammate teammates crowd idiots morons fools losers bunch
+    """.split()
+)
+
+# Groups people insult wholesale. Generic nouns only; a group named in a
+# message is still a target even when it is not on this list.
+GROUP_NOUNS = frozenset(
+    """
+    liberals libs lib conservatives cons democrats dems republicans gop leftists lefties
+    rightwingers progressives socialists communists commies fascists feminists antifa maga
+    trumpers muslims christians atheists jews immigrants refugees migrants men women boomers
+    millennials zoomers americans canadians brits politicians media journalists cops police
+    fans teens teenagers kids people snowflakes elites activists protesters voters
+    supporters believers critics haters normies
+    """.split()
+)
+
+DETERMINERS = frozenset({"the", "that", "this", "our", "your", "his", "her", "their", "my", "a", "an", "some", "these", "those", "every", "all"})
+
+# --- judging a person ---------------------------------------------------
+
+# Words that only make sense about a person: said of anyone but the speaker,
+# they are judgement even when the sentence names nobody ("what an idiot").
+PERSON_INSULTS: dict[str, float] = {
+    w: 0.75
+    for w in """
+    idiot idiots moron morons imbecile imbeciles cretin dumbass dumbasses dimwit halfwit nitwit
+    loser losers jerk jerks fool fools clown clowns buffoon creep creeps weirdo freak freaks
+    hypocrite hypocrites liar liars phony phoney fraud frauds coward cowards crybaby whiner
+    snowflake snake snakes rat leech parasite parasites pig pigs slob slug scumbag scum lowlife
+    degenerate deadbeat bully bullies brat brats twit tool dork nerd wimp doormat pushover
+    know-it-all narcissist narcissists psycho psychopath sociopath lunatic maniac nutjob
+    nutcase bigot bigots racist racists sexist misogynist traitor traitors troll trolls
+    clout-chaser drama-queen diva airhead bimbo hag witch cow bitch bitches bastard bastards
+    asshole assholes arsehole douche douchebag dick dickhead prick wanker twat cunt
+    motherfucker shithead shitbag retard retards simp karen stooge stooges puppet sheep
+    dummy dummies dumbo doofus numbskull bonehead blockhead meathead pinhead stoopid
+    """.split()
+}
+PERSON_INSULTS.update(
+    {
+        "cunt": 0.95, "retard": 0.9, "retards": 0.9, "motherfucker": 0.9, "bitch": 0.85,
+        "asshole": 0.85, "dumbass": 0.85, "scumbag": 0.85, "idiot": 0.8, "moron": 0.8,
+        "nerd": 0.35, "dork": 0.4, "sheep": 0.45, "puppet": 0.45, "cow": 0.4, "witch": 0.4,
+        "snake": 0.55, "rat": 0.45, "pig": 0.55, "tool": 0.4, "diva": 0.45, "bully": 0.55,
+        "racist": 0.6, "racists": 0.6, "sexist": 0.6, "traitor": 0.6, "troll": 0.55,
+        "trolls": 0.55, "karen": 0.6, "simp": 0.55, "snowflake": 0.6, "fraud": 0.6,
+    }
+)
+
+# Adjectives and nouns that judge whoever they are said of: a person when the
+# sentence is about one, a thing ("the form is confusing") when it is not.
+JUDGEMENTS: dict[str, float] = {
+    w: 0.6
+    for w in """
+    stupid dumb dense thick ignorant incompetent useless worthless hopeless clueless brainless
+    mindless pathetic lazy selfish rude mean nasty cruel vile disgusting gross repulsive
+    revolting creepy annoying irritating obnoxious insufferable unbearable intolerable
+    arrogant smug condescending patronizing patronising entitled spoiled spoilt petty fake
+    phony two-faced shady sketchy dishonest untrustworthy lying manipulative toxic crazy insane
+    nuts delusional deranged unhinged hysterical dramatic childish immature juvenile naive
+    gullible lame cringe cringey cringy sloppy careless lousy terrible awful horrible
+    dreadful atrocious garbage trash trashy rubbish worst dumbest stupidest laziest ugly
+    hideous fat disgrace disgraceful embarrassing shameful pitiful sad weak spineless gutless
+    cowardly clingy needy whiny stingy greedy corrupt evil wicked sick twisted heartless
+    cold-hearted self-centered self-centred narcissistic bossy pushy nosy bitchy catty snotty
+    snobby stuck-up uptight slow incapable unqualified inept hopeless pointless laughable
+    ridiculous absurd ludicrous joke disaster mess failure embarrassment nightmare menace
+    nuisance pest hypocritical racist sexist bigoted hateful boring dull loud
+    """.split()
+}
+JUDGEMENTS.update(
+    {
+        "stupid": 0.75, "dumb": 0.7, "pathetic": 0.75, "worthless": 0.75, "useless": 0.7,
+        "disgusting": 0.7, "vile": 0.75, "worst": 0.65, "dumbest": 0.8, "stupidest": 0.8,
+        "laziest": 0.75, "incompetent": 0.7, "clueless": 0.65, "lazy": 0.65, "selfish": 0.65,
+        "rude": 0.6, "fake": 0.6, "two-faced": 0.75, "hypocritical": 0.7, "toxic": 0.6,
+        "cringe": 0.6, "sloppy": 0.55, "annoying": 0.55, "joke": 0.55, "sad": 0.25,
+        "weak": 0.35, "slow": 0.3, "dull": 0.3, "boring": 0.35, "loud": 0.25, "mess": 0.4,
+        "disaster": 0.45, "failure": 0.5, "nightmare": 0.4, "crazy": 0.45, "insane": 0.45,
+        "nuts": 0.35, "fat": 0.55, "ugly": 0.6, "sick": 0.3, "cold-hearted": 0.6,
+        "pointless": 0.35, "absurd": 0.4, "lousy": 0.5, "terrible": 0.5, "awful": 0.5,
+        "horrible": 0.5, "embarrassing": 0.45, "garbage": 0.6, "trash": 0.65, "rubbish": 0.45,
+        "evil": 0.6, "corrupt": 0.55, "naive": 0.45, "gullible": 0.5, "childish": 0.55,
+        "immature": 0.55, "dramatic": 0.45, "ridiculous": 0.5, "laughable": 0.55,
+        "arrogant": 0.6, "entitled": 0.55, "petty": 0.55, "mean": 0.45, "dense": 0.55,
+        "thick": 0.4, "ignorant": 0.6, "gross": 0.5, "creepy": 0.55, "pitiful": 0.6,
+    }
+)
+
+# Verbs that blame a person for what they did.
+BLAME_VERBS: dict[str, float] = {
+    "ruin": 0.55, "ruined": 0.55, "ruins": 0.55, "ruining": 0.55, "suck": 0.6, "sucks": 0.6,
+    "sucked": 0.5, "stink": 0.5, "stinks": 0.5, "screwed": 0.4, "messed": 0.35, "wrecked": 0.5,
+    "wreck": 0.45, "butchered": 0.5, "botched": 0.5, "bungled": 0.5, "ignore": 0.25,
+    "ignores": 0.3, "whine": 0.5, "whines": 0.5, "whining": 0.5, "complain": 0.3,
+    "complains": 0.35, "brag": 0.45, "brags": 0.45, "bragging": 0.45, "lie": 0.45, "lies": 0.5,
+    "lied": 0.45, "lying": 0.5, "cheat": 0.45, "cheats": 0.45, "cheated": 0.45, "steal": 0.4,
+    "steals": 0.4, "stole": 0.4, "fail": 0.35, "fails": 0.4, "failed": 0.3, "disgust": 0.55,
+    "disgusts": 0.6, "embarrass": 0.45, "embarrassed": 0.2, "annoy": 0.45, "annoys": 0.5,
+    "irritate": 0.45, "irritates": 0.5, "talk": 0.0, "hogs": 0.45, "hog": 0.4,
+}
+
+# Words that strengthen a judgement that follows them.
+INTENSIFIERS = frozenset(
+    """
+    so such total totally complete completely absolute absolutely utter utterly really real
+    very too way truly seriously honestly literally fucking freaking frickin damn bloody
+    most biggest such extremely incredibly unbelievably super pure plain
+    """.split()
+)
+
+NEGATIONS = frozenset({"not", "no", "never", "isnt", "wasnt", "arent", "werent", "dont", "doesnt", "didnt", "aint", "hardly", "barely", "nor", "neither", "n't", "cannot", "cant", "wont", "wouldnt", "shouldnt", "nobody", "none"})
+
+# Feeling verbs: "you feel stupid" describes a feeling, it judges nobody.
+FEELING_VERBS = frozenset({"feel", "feels", "felt", "feeling", "seem", "look", "looked", "sound", "sounds", "sounded"})
+
+# Words after which the following judgement is about a situation.
+SITUATION_OPENERS = frozenset({"sounds", "sounded", "that", "thats", "what", "how", "must", "seems"})
+
+PROFANITY = frozenset(
+    """
+    fuck fucking fucked fucker fuckin fck fk shit shitty bullshit crap crappy damn dammit
+    goddamn ass arse bloody hell piss pissed wtf stfu gtfo
+    """.split()
+)
+
+# --- contempt, condescension and mockery ------------------------------------
+
+# Regex fragments (matched on normalised lower-case text, word-bounded), each
+# with its weight. Bounded gaps only: nothing here can backtrack badly.
+CONTEMPT_PHRASES: dict[str, float] = {
+    r"shut up": 0.55,
+    r"shut your (?:mouth|trap|face)": 0.7,
+    r"grow up": 0.5,
+    r"get a grip": 0.5,
+    r"get a life": 0.55,
+    r"get over (?:yourself|it already)": 0.5,
+    r"get lost": 0.55,
+    r"go away": 0.35,
+    r"piss off": 0.6,
+    r"(?:fuck|screw|f) (?:you|off|u)": 0.75,
+    r"go to hell": 0.7,
+    r"stop being(?: so| such(?: an?)?)?": 0.45,
+    r"stop (?:whining|crying|complaining|acting like|pretending)": 0.5,
+    r"do better": 0.4,
+    r"(?:no ?one|nobody) (?:cares|asked|likes you|wants you)": 0.55,
+    r"who (?:cares|asked)": 0.5,
+    r"cry me a river": 0.5,
+    r"get a clue": 0.5,
+    r"learn (?:to read|how to read|some manners|to spell)": 0.5,
+    r"do (?:your|some) (?:own )?research": 0.35,
+    r"educate yourself": 0.4,
+    r"(?:what's|whats|what is) wrong with (?:you|u|him|her|them|people)": 0.5,
+    r"(?:are|r) (?:you|u) (?:serious|kidding|stupid|dumb|blind|high|insane|crazy|deaf|slow|dense|joking)": 0.45,
+    r"(?:do|did|have|can) (?:you|u) even (?:read|know|think|listen|understand)": 0.5,
+    r"(?:you|u) (?:have|got) no (?:idea|clue)": 0.45,
+    r"(?:you|u) (?:don't|do not|dont) (?:even )?know what (?:you're|youre|you are) talking about": 0.55,
+    r"(?:what|wtf) (?:are|r) (?:you|u) (?:even )?(?:talking|on) about": 0.4,
+    r"(?:what|wtf) (?:the hell|the heck|on earth) (?:are|r) (?:you|u)": 0.5,
+    r"(?:you|u) (?:clearly|obviously) (?:don't|dont|do not|have|are|can't|cant|didn't|didnt|never)": 0.4,
+    r"as if (?:you|u|he|she|they) (?:know|knew|care|cared|understand)": 0.45,
+    r"(?:i'm|im|i am) sure (?:you|he|she) (?:know|think|did|would)": 0.3,
+    r"(?:you|u) must be (?:joking|kidding|new|blind|high)": 0.4,
+    r"keep telling yourself": 0.4,
+    r"whatever (?:you|u) say": 0.3,
+    r"bless (?:your|his|her) (?:heart|little)": 0.45,
+    r"nice try": 0.3,
+    r"good luck with that": 0.3,
+    r"spare (?:me|us)": 0.35,
+    r"give (?:me|us|it) a break": 0.3,
+    r"give it a rest": 0.4,
+    r"news ?flash": 0.4,
+    r"typical \w+": 0.3,
+    r"what a (?:load of|bunch of) (?:crap|rubbish|garbage|nonsense|bs|bull)": 0.5,
+    r"(?:utter|complete|total) (?:nonsense|rubbish|garbage|drivel|bs|bullshit)": 0.45,
+    r"(?:get|got) (?:your|ur) (?:facts|head) (?:straight|out of)": 0.45,
+    r"(?:you|u) (?:people|lot|guys) (?:are|always|never)": 0.4,
+    r"(?:you|u) should be ashamed": 0.55,
+    r"shame on (?:you|u|him|her|them)": 0.5,
+    r"(?:sit|pipe) down": 0.35,
+    r"how (?:dare|naive|gullible|ignorant|stupid|dumb|pathetic) (?:you|u|are|of|can|is)": 0.5,
+    r"in (?:your|his|her) (?:tiny|little|small) (?:mind|brain|head|world)": 0.5,
+    r"(?:is|was) (?:your|his|her) \w+ as (?:bad|poor|weak) as": 0.5,
+    r"(?:kill yourself|kys|go die|drop dead|hope (?:you|he|she) dies?)": 0.95,
+    r"(?:you|u|he|she|they) (?:talk|talks|post|posts|complain|complains|whine|whines|brag|brags)(?: way)? too much": 0.45,
+    r"(?:makes?|made) (?:me|us|everyone) (?:sick|cringe|want to puke)": 0.45,
+    r"(?:nobody|no one|no1) (?:likes|wants|needs|asked for) (?:you|u|him|her|them)": 0.6,
+    r"(?:you're|youre|you are|ur|u r) (?:a |an |such a |so )?(?:waste of (?:space|time|air)|joke|disgrace|embarrassment|clown)": 0.7,
+}
+
+# "you always ...", "he never ..." : behaviour judged as a fixed trait.
+ALWAYS_NEVER = frozenset({"always", "never", "constantly", "forever", "continually"})
+
+GOSSIP_MARKERS: dict[str, float] = {
+    r"did (?:you|u|y'all|yall|you guys|anyone|everyone) (?:hear|see|know|notice)": 0.4,
+    r"have (?:you|u|you guys) (?:heard|seen)": 0.4,
+    r"(?:i|we) (?:just )?(?:heard|was told|were told) (?:from|that|about|how|why|she|he|they)": 0.4,
+    r"(?:i|we) heard": 0.3,
+    r"between (?:you and me|ourselves|you and i)": 0.5,
+    r"^\W*between us\b": 0.5,
+    r"(?:don't|dont|do not) tell (?:anyone|anybody|him|her|them|a soul|\w+ i said)": 0.5,
+    r"(?:you|u) didn't hear (?:it|this) from me": 0.5,
+    r"(?:not supposed to|shouldn't|should not|probably shouldn't|i'm not supposed to) (?:say|share|tell|be telling)": 0.45,
+    r"(?:keep|kept) (?:this|it) (?:between|quiet|on the down ?low|to yourself)": 0.45,
+    r"off the record": 0.4,
+    r"rumou?rs? (?:is|are|has it|going around|says|that)": 0.5,
+    r"rumou?r": 0.35,
+    r"word (?:is|on the street|around)": 0.35,
+    r"apparently (?:she|he|they|his|her|their|the)": 0.35,
+    r"(?:everyone|everybody|people) (?:is|are|were|was) (?:talking|saying|whispering)": 0.45,
+    r"can (?:you|u) believe (?:what|that|how|she|he|they)": 0.35,
+    r"(?:guess|wait till you hear) (?:what|who)": 0.35,
+    r"^\W*(?:secret|tea|spill(?:ing)? the tea|psst|gossip)\b": 0.45,
+    r"spill(?:ing)? the tea": 0.45,
+    r"(?:juicy|hot) (?:gossip|news|tea)": 0.45,
+    r"(?:i|you) swear (?:she|he) (?:is|was)": 0.2,
+    r"behind (?:her|his|their) back": 0.3,
+}
+
+# Private matters that turn talk about an absent person into gossip.
+SENSITIVE_TOPICS = frozenset(
+    """
+    arrested jail prison probation parole fired firing sacked written laid cheating cheated
+    affair sleeping divorce divorced separated pregnant abortion relapse relapsed relapsing
+    drinking drunk drugs using overdosed rehab detox sober hooked addict addicted diagnosed
+    disorder meds medication lawsuit sued court custody evicted broke debt bankrupt faking
+    fakes lied stole stealing scandal dumped breakup hospitalized committed psych ward
+    """.split()
+)
+SENSITIVE_PHRASES = (
+    r"written up", r"laid off", r"left (?:him|her|them)", r"kicked out", r"sleeping with",
+    r"hooking up", r"back on (?:drugs|the bottle|meth|heroin|pills)", r"using again",
+    r"in trouble", r"got caught", r"on probation", r"(?:behind|lying) (?:on|about)",
+)
+
+LAUGHTER = frozenset({"lol", "lmao", "lmfao", "rofl", "haha", "hahaha", "hehe", "lulz", "kek", "xd", "ha"})
+MOCKING_EMOJI = frozenset({"\U0001f602", "\U0001f923", "\U0001f644", "\U0001f612", "\U0001f921", "\U0001f480", "\U0001f634", "\U0001f971", "\U0001f486", "\U0001f974"})
+EYE_ROLL = frozenset({"\U0001f644", "\U0001f612"})
+
+SARCASM_PHRASES: dict[str, float] = {
+    r"oh (?:wow|great|good|joy|sure|look|really|please|boy)": 0.3,
+    r"how (?:shocking|surprising|original|unexpected|convenient)": 0.4,
+    r"(?:what a|big|huge) (?:surprise|shocker)": 0.4,
+    r"\bshocker\b": 0.35,
+    r"(?:another|yet another) (?:brilliant|great|genius|amazing|stellar|fantastic) \w+": 0.45,
+    r"(?:great|good|nice|fantastic|brilliant|amazing) (?:job|work|going|one)[ ,]+(?:\w+ ){0,3}(?:ruin|wreck|mess|screw|break|embarrass|fail)\w*": 0.55,
+    r"thanks? (?:a lot )?for (?:nothing|ruining|wasting|making it worse)": 0.55,
+    r"(?:yeah|yea) right": 0.35,
+    r"because (?:you|u|he|she) know(?:s)? (?:everything|best|it all)": 0.55,
+    r"(?:mr|ms|miss|mrs|little) know[- ]it[- ]all": 0.6,
+    r"(?:really|actually|honestly) (?:thought|thinks|believed|believes)": 0.35,
+    r"(?:genius|einstein|sherlock|captain obvious)": 0.4,
+    r"good argument": 0.35,
+    r"(?:slow clap|golf clap)": 0.5,
+    r"(?:congrats|congratulations|bravo|well done) (?:on|for) (?:\w+ ){0,3}(?:ruin|fail|embarrass|mess|wreck)\w*": 0.5,
+    r"who (?:knew|would have thought|would've thought)": 0.3,
+    r"(?:as|like) usual": 0.25,
+    r"\bsure(?:,| jan| buddy| pal| thing)": 0.3,
+    r"(?:the|this) (?:award|medal|prize) (?:for|goes to)": 0.45,
+    r"(?:you|u) (?:think|thought) (?:you're|youre|you are|ur) (?:so )?(?:smart|funny|clever|special|cool)": 0.5,
+    r"(?:he|she|they) (?:thinks?|thought) (?:he's|she's|they're|hes|shes|he is|she is|they are) (?:so )?(?:smart|funny|clever|special|cool|better)": 0.5,
+    r"(?:i'm|im|i am) (?:so )?(?:shocked|surprised)": 0.3,
+    r"what (?:else )?is new": 0.3,
+}
+
+# --- one's own pain ---------------------------------------------------
+
+FEELINGS = frozenset(
+    """
+    sad depressed down low lonely alone hopeless helpless worthless useless stuck lost empty
+    numb tired exhausted drained overwhelmed anxious nervous scared afraid terrified frightened
+    worried panicky panicking stressed frustrated angry furious mad upset hurt heartbroken
+    broken ashamed guilty embarrassed disgusted awful terrible horrible bad miserable
+    devastated crushed defeated discouraged disappointed insecure jealous confused sick
+    triggered struggling suffering grieving craving cravings relapse spiraling spiralling
+    shaky isolated invisible unwanted unloved rejected trapped burnt burned burnout failure
+    idiot stupid dumb pathetic weak mess loser fraud
+    """.split()
+)
+STRUGGLE_PHRASES = (
+    r"(?:i|i'm|im|i am|i've|ive|i have|i was|i feel|i felt|i keep|i can't|i cant|i don't|i dont)\b",
+    r"\bmy (?:depression|anxiety|ptsd|trauma|recovery|addiction|cravings|mental health|bipolar|ocd|panic|grief|therapist|meds|sobriety)",
+    r"\b(?:struggling|having a hard time|hard day|rough day|rough week|bad day|bad week|tough day|tough week)\b",
+)
+
+PRAISE = frozenset(
+    """
+    great amazing awesome wonderful fantastic brilliant proud thoughtful kind kindest
+    generous helpful brave strong inspiring inspirational thanks thank grateful appreciate
+    appreciated love loved lovely glad happy congrats congratulations welcome support
+    supportive sweet caring talented smart wise patient honest good best incredible
+    """.split()
+)
+
+DISAGREEMENT_PHRASES = (
+    r"i (?:respectfully )?disagree",
+    r"(?:i'm|im|i am) not sure i agree",
+    r"i (?:don't|dont|do not) (?:quite |fully |totally )?agree",
+    r"(?:i )?see (?:your|where you're|where youre|what you) (?:point|coming from|mean)",
+    r"another way (?:to look|of looking)",
+    r"my experience (?:has been|was) different",
+    r"(?:with all due )?respect(?:fully)?",
+    r"agree to disagree",
+    r"could we try",
+    r"(?:i|we) (?:might|could) (?:also )?(?:try|consider)",
+)
+
+# --- crisis ---------------------------------------------------
+
+# Self-harm and suicidal language. Indirect forms matter as much as direct ones.
+CRISIS_PATTERNS: tuple[str, ...] = (
+    r"\b(?:kill|killing|kms|off|hang|hanging|shoot|shooting|drown) (?:my ?self|meself)\b",
+    r"\bkms\b",
+    r"\bunalive (?:my ?self)\b",
+    r"\b(?:end|ending|take|taking|took) my (?:own )?life\b",
+    r"\bend(?:ing)? it (?:all)?\b(?! (?:with|between))",
+    r"\b(?:want|wanna|wanted|going|gonna|plan|planning|ready|trying|try) (?:to )?die\b",
+    r"\bi (?:just )?(?:want|wanna|wish (?:i could|to)) (?:to )?(?:die|disappear forever|stop existing|not exist|not wake up)\b",
+    r"\bwish (?:i|that i) (?:was|were|had been) (?:dead|never born|gone)\b",
+    r"\bwish i (?:wasn't|wasnt|weren't|werent) (?:alive|here|born|around)\b",
+    r"\b(?:better off|be better) (?:dead|without me|if i (?:was|were) (?:gone|dead)|if i (?:wasn't|wasnt|weren't) (?:here|around|alive))\b",
+    r"\b(?:nobody|no one|no1|noone)(?: would| will|'d|'ll)? (?:even )?(?:miss|notice|care) (?:me|if i)\b",
+    r"\bno (?:reason|point) (?:to|in|for) (?:live|living|go on|going on|keep going|being alive|me being here)\b",
+    r"\b(?:life|living)(?: is|'s| isn't| isnt| is not|n't)? (?:not |no longer )?worth (?:living|it anymore)\b",
+    r"\b(?:life|it) (?:isn't|isnt|is not|ain't|aint) worth (?:living|it anymore)\b",
+    r"\bnot worth living\b",
+    r"\b(?:can't|cant|cannot) (?:go on|do this anymore|keep going|take it anymore|take this anymore)\b",
+    r"\b(?:don't|dont|do not) want to (?:live|be alive|exist|be here|wake up|be around)(?: anymore| any more| tomorrow)?\b",
+    r"\b(?:never|not) (?:want to |wanna )?wake up\b",
+    r"\b(?:go to sleep|fall asleep|sleep) and (?:never|not) wake\b",
+    r"\b(?:saying|say|said) (?:my )?goodbyes? (?:to (?:everyone|everybody|you all|all of you|y'all|yall)|for good|forever)\b",
+    r"\b(?:this is|it's|its) (?:my )?(?:final )?goodbye\b",
+    r"\bgoodbye (?:everyone|everybody|all|world|forever|for good|cruel world)\b",
+    r"\b(?:won't|wont|will not|not going to|not gonna) be (?:around|here|alive) (?:much longer|for long|anymore|tomorrow|next week)\b",
+    r"\b(?:hurt|hurting|hurted|cut|cutting|burn|burning|harm|harming|starve|starving|punish|punishing) my ?self\b",
+    r"\bself[- ]?harm(?:ing|ed)?\b",
+    r"\bsuicid(?:e|al)\b",
+    r"\b(?:overdose|od) on\b",
+    r"\b(?:take|taking|swallow|swallowing) (?:them|the pills|all (?:of )?(?:them|my pills|the pills)|the whole bottle)\b",
+    r"\b(?:got|have|bought|holding|stockpiling|saving up|saved up) (?:the |a |my )?(?:pills|rope|gun|razor|blade)\b",
+    r"\bjump (?:off|from) (?:a|the|this) (?:bridge|building|roof|ledge|cliff)\b",
+    r"\bslit my wrists?\b",
+    r"\b(?:write|wrote|writing) (?:a|my) (?:suicide |goodbye )?note\b",
+    r"\b(?:giving|gave|give) away (?:all )?my (?:stuff|things|belongings)\b",
+    r"\bdisappear forever\b",
+    r"\bend (?:my|the) (?:pain|suffering) (?:for good|forever|permanently)\b",
+    r"\bi (?:don't|dont|do not) see (?:a|any) (?:way out|point|future)\b",
+)
+
+# What keeps a crisis phrase from being a crisis now.
+CRISIS_NEGATIONS: tuple[str, ...] = (
+    r"\b(?:not|never|wasn't|isn't|no longer|not feeling|not at all) (?:suicidal|going to (?:kill|hurt) myself)\b",
+    r"\b(?:would|will|could) never (?:kill|hurt|harm) myself\b",
+    r"\b(?:don't|dont|do not|didn't|didnt) (?:want|wanna) to (?:die|kill myself|hurt myself)\b",
+    r"\bsuicide (?:prevention|awareness|hotline|lifeline|training|rates?|statistics|risk)\b",
+    r"\b(?:could|would|gonna|going to) (?:just )?(?:die|kill myself) (?:laughing|of (?:embarrassment|laughter|shame|boredom|cringe))\b",
+    r"\b(?:want|wanna) to die (?:of|from) (?:embarrassment|laughter|laughing|cringe|shame|boredom)\b",
+    r"\bdying to\b",
+    r"\bkill (?:myself|me) (?:at|with) (?:the gym|work|this workout)\b",
+)
+
+# A recovery story: the crisis is in the past and the teller is here now.
+RECOVERY_MARKERS: tuple[str, ...] = (
+    r"\b(?:years?|months?|weeks?) ago\b",
+    r"\b(?:when|back when) i (?:was|tried|attempted|used)\b",
+    r"\bback (?:then|in (?:19|20)\d\d)\b",
+    r"\bin (?:19|20)\d\d\b",
+    r"\bused to (?:self[- ]?harm|cut|hurt|want|think|feel)\b",
+    r"\b(?:my|an|a) (?:past |previous |first |last )?(?:suicide )?attempt\b",
+    r"\b(?:i )?survived\b",
+    r"\b(?:since|after) (?:my|the) (?:attempt|overdose|hospitali[sz]ation)\b",
+    r"\b(?:clean|sober|free|harm[- ]free) (?:for|since)\b",
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten) (?:years?|months?|days?) (?:clean|sober|free|harm[- ]free)\b",
+    r"\b(?:today|now|these days) i(?:'m| am)? (?:grateful|glad|thankful|alive|doing|okay|ok|better|here)\b",
+    r"\b(?:i'm|im|i am) (?:so )?(?:glad|grateful|thankful) (?:i|to be) (?:survived|am still here|stayed|didn't|alive|here)\b",
+    r"\b(?:my|our) (?:story|recovery|journey)\b",
+)

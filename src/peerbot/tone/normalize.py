@@ -1,0 +1,79 @@
+"""Text normalisation: undo the tricks people use to slip words past filters.
+
+Everything here is linear in the length of the text: no pattern in this module
+can backtrack, so a 1 MB message costs about what a hundred small ones do.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Characters that render as nothing but split words for a naive matcher.
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0]
+    + list(range(0x200B, 0x2010))
+    + list(range(0x202A, 0x202F))
+    + list(range(0x2060, 0x2070)),
+    None,
+)
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+
+# Leetspeak, applied only inside tokens that mix letters with these symbols.
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+_LEET_TOKEN = re.compile(r"[a-z0-9@$]*[a-z][a-z0-9@$]*")
+_LEET_CHARS = frozenset("013457@$")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|k|m|h|x|d)")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+_SPACED_LETTERS = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A message made comparable with the lexicons.
+
+    ``cased`` keeps capitals (names are found there); ``lower`` is what the
+    lexicons are matched against. ``tricks`` names the obfuscations undone.
+    """
+
+    cased: str
+    lower: str
+    tricks: tuple[str, ...]
+
+
+def _unleet(match: re.Match[str]) -> str:
+    token = match.group(0)
+    # Mentions, ordinals and times ("@sam", "2nd", "9am") are not disguised words.
+    if token[0] == "@" or _LEET_CHARS.isdisjoint(token) or _ORDINAL.fullmatch(token):
+        return token
+    return token.translate(_LEET)
+
+
+def normalize(text: str) -> Normalized:
+    tricks: list[str] = []
+    cleaned = text.translate(_INVISIBLE)
+    if len(cleaned) != len(text):
+        tricks.append("invisible characters")
+    cleaned = _CONTROL.sub(" ", cleaned)
+    folded = unicodedata.normalize("NFKC", cleaned)
+    if folded != cleaned and any(ord(c) > 0x2000 for c in cleaned):
+        tricks.append("look-alike characters")
+    folded = folded.translate(_APOSTROPHES)
+    # Combining marks stacked on letters ("zalgo") hide words too.
+    if any(unicodedata.combining(c) for c in folded):
+        stripped = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
+        folded = unicodedata.normalize("NFC", stripped)
+    lower = folded.lower()
+    unleeted = _LEET_TOKEN.sub(_unleet, lower)
+    if unleeted != lower:
+        tricks.append("letters swapped for digits or symbols")
+    collapsed = _REPEATS.sub(r"\1\1", unleeted)
+    if collapsed != unleeted:
+        tricks.append("stretched letters")
+    despaced = _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), collapsed)
+    if despaced != collapsed:
+        tricks.append("spaced-out letters")
+    return Normalized(cased=folded, lower=despaced, tricks=tuple(tricks))
