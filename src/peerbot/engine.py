@@ -1,26 +1,292 @@
-"""The engine: the only place peerbot decides anything. (Skeleton; filled in next.)"""
+"""The engine: the only place peerbot decides anything.
+
+``await engine.handle(event)`` returns the actions an adapter should carry out. The engine
+keeps no state of its own: welcomes, cooldowns, prompt claims and moderator settings live in
+the store, so several processes can run engines over one database. "Now" is always the
+event's timestamp, which makes simulated clocks (demo, tests) trivial.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 
-from peerbot.actions import Action
-from peerbot.events import Event
+from pydantic import ValidationError
+
+from peerbot.actions import Action, AlertModerators, CrisisSupport, Post, PrivateMessage, PrivateNudge
+from peerbot.events import (
+    Community,
+    Event,
+    MemberJoined,
+    MessagePosted,
+    ModeratorCommand,
+    NudgeFeedback,
+    PromptDue,
+    Tick,
+)
+from peerbot.commands import run_command
+from peerbot.nudges import crisis_text, decide_nudge, effective_threshold, nudge_text, why_text
+from peerbot.prompts import Prompt, choose_prompt, community_library, load_prompts
+from peerbot.scheduler import prompt_due
+from peerbot.settings import LIBRARY_PREFIX, CommunitySettings, Settings, merge_community, nest
+from peerbot.store import Store
+from peerbot.texts import Messages, fill, load_messages
 from peerbot.tone import ToneReport
 from peerbot.tone import analyze as default_analyze
+from peerbot.welcome import burst_text, welcome_text
 
 Analyzer = Callable[..., ToneReport]
+log = logging.getLogger("peerbot.engine")
+
+# Held burst welcomes older than this are dropped rather than greeted a day late.
+_BURST_HORIZON = timedelta(hours=6)
 
 
 class Engine:
-    """``await engine.handle(event) -> list[Action]``; state lives in the store."""
+    """Decides what peerbot does for each event. See ``events`` and ``actions``."""
 
-    def __init__(self, store, settings=None, *, analyze: Analyzer = default_analyze, library=None, messages=None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings | None = None,
+        *,
+        analyze: Analyzer = default_analyze,
+        prompts: Sequence[Prompt] | None = None,
+        messages: Messages | None = None,
+    ) -> None:
         self.store = store
-        self.settings = settings
+        self.settings = settings if settings is not None else Settings()
         self.analyze = analyze
-        self.library = library
-        self.messages = messages
+        self.prompts = tuple(prompts) if prompts is not None else load_prompts(self.settings)
+        self.messages = messages if messages is not None else load_messages(self.settings)
+        try:
+            self._analyzer_takes_names = "names" in inspect.signature(analyze).parameters
+        except (TypeError, ValueError):
+            self._analyzer_takes_names = False
+
+    # -- entry points -------------------------------------------------------------------
 
     async def handle(self, event: Event) -> list[Action]:
+        """Decide what to do about one event. Redelivered event ids get ``[]``."""
+        if not isinstance(event, Tick):
+            # Ticks are idempotent and frequent; everything else is handled once, by the DB.
+            if not await self.store.claim_event(event.community, event.event_id, event.at):
+                log.debug("duplicate event %s ignored", event.event_id)
+                return []
+        if isinstance(event, MemberJoined):
+            return await self._on_join(event)
+        if isinstance(event, MessagePosted):  # MessageEdited too
+            return await self._on_message(event)
+        if isinstance(event, PromptDue):
+            return await self._on_prompt_due(event)
+        if isinstance(event, Tick):
+            return await self._flush_bursts(event.community, event.at)
+        if isinstance(event, ModeratorCommand):
+            return await run_command(self, event)
+        if isinstance(event, NudgeFeedback):
+            return await self._on_feedback(event)
+        log.warning("unknown event type %s ignored", type(event).__name__)
         return []
+
+    async def tick(self, community: Community, now: datetime) -> list[Action]:
+        """What a runtime calls every ~15 s per community: held welcomes and due prompts."""
+        actions = await self.handle(Tick(event_id=f"tick:{now.isoformat()}", community=community, at=now))
+        due = prompt_due(community, await self.community_settings(community), now)
+        if due is not None:
+            actions += await self.handle(due)
+        return actions
+
+    async def community_settings(self, community: Community) -> CommunitySettings:
+        """Config-file settings for the community with moderators' changes applied."""
+        base = self.settings.for_community(community.key)
+        nested = nest(await self.store.overrides(community))
+        if not nested:
+            return base
+        try:
+            return merge_community(base, nested)
+        except ValidationError:
+            log.warning("ignoring invalid stored overrides for %s", community.key)
+            return base
+
+    async def library(self, community: Community) -> tuple[Prompt, ...]:
+        overrides = await self.store.overrides(community)
+        return community_library(
+            self.prompts,
+            overrides.get(LIBRARY_PREFIX + "custom", []),
+            overrides.get(LIBRARY_PREFIX + "removed", []),
+        )
+
+    def report(self, text: str, threshold: float, names: Sequence[str] = ()) -> ToneReport:
+        if names and self._analyzer_takes_names:
+            return self.analyze(text, threshold=threshold, names=tuple(names))
+        return self.analyze(text, threshold=threshold)
+
+    # -- welcomes -----------------------------------------------------------------------
+
+    async def _on_join(self, event: MemberJoined) -> list[Action]:
+        community, member = event.community, event.member
+        settings = await self.community_settings(community)
+        if member.is_bot or not settings.welcome.enabled:
+            return []
+        join = await self.store.record_join(community, member.id, event.at)
+        actions: list[Action] = []
+        if settings.welcome.privately and not join.returning:
+            text = welcome_text(self.messages, community, settings, member.id, kind="private")
+            actions.append(PrivateMessage(community=community, member_id=member.id, text=text))
+        if settings.welcome.in_channel:
+            window = timedelta(seconds=settings.welcome.burst_window_seconds)
+            recent = await self.store.joins_since(community, event.at - window)
+            if len(recent) < settings.welcome.burst_size:
+                if await self.store.mark_greeted(community, join.id, event.at):
+                    kind = "back" if join.returning else "channel"
+                    actions.append(Post(
+                        community=community, channel=settings.welcome.channel,
+                        text=welcome_text(self.messages, community, settings, member.id, kind=kind),
+                        kind="welcome_back" if join.returning else "welcome", mention_ids=(member.id,),
+                    ))
+            else:
+                log.info("join held for a combined welcome in %s", community.key)
+        elif join.returning:
+            text = welcome_text(self.messages, community, settings, member.id, kind="back")
+            actions.append(PrivateMessage(community=community, member_id=member.id, text=text))
+        return actions
+
+    async def _flush_bursts(self, community: Community, now: datetime) -> list[Action]:
+        """One combined welcome once a burst of joins has gone quiet for a window."""
+        settings = await self.community_settings(community)
+        if not (settings.welcome.enabled and settings.welcome.in_channel):
+            return []
+        held = [j for j in await self.store.joins_since(community, now - _BURST_HORIZON) if j.greeted_at is None]
+        if not held:
+            return []
+        window = timedelta(seconds=settings.welcome.burst_window_seconds)
+        if now - max(j.joined_at for j in held) < window:
+            return []  # still arriving
+        claimed = [j for j in held if await self.store.mark_greeted(community, j.id, now)]
+        member_ids = list(dict.fromkeys(j.member_id for j in claimed))
+        if not member_ids:
+            return []
+        if len(member_ids) == 1:
+            returning = claimed[0].returning
+            text = welcome_text(self.messages, community, settings, member_ids[0], kind="back" if returning else "channel")
+            kind = "welcome_back" if returning else "welcome"
+        else:
+            text, kind = burst_text(self.messages, community, settings, member_ids), "welcome_burst"
+        return [Post(community=community, channel=settings.welcome.channel, text=text, kind=kind,
+                     mention_ids=tuple(member_ids))]
+
+    # -- messages: crisis first, then nudges ---------------------------------------------
+
+    async def _on_message(self, event: MessagePosted) -> list[Action]:
+        if event.author.is_bot:
+            return []
+        community = event.community
+        settings = await self.community_settings(community)
+        threshold = effective_threshold(settings, event.channel)
+        report = self.report(event.text, threshold, event.mentioned_names)
+        log.info("message %s: %s %s %.2f", event.message_id, report.action, report.category, report.score)
+        if report.action == "crisis":
+            return await self._crisis(event, settings)
+        last = await self.store.last_nudge_at(community, event.author.id)
+        decision = decide_nudge(report, settings, event.channel, event.author, last, event.at)
+        if not decision.nudge:
+            if decision.skipped not in (None, "no_nudge"):
+                log.info("nudge skipped for %s: %s", event.message_id, decision.skipped)
+            return []
+        cues = report.cue_names()
+        nudge_id = await self.store.record_nudge(
+            community, channel_id=event.channel.id, member_id=event.author.id, message_id=event.message_id,
+            at=event.at, category=report.category, score=report.score, threshold=decision.threshold, cues=cues,
+        )
+        if nudge_id is None:
+            return []  # this message (e.g. an edit of it) was already nudged
+        actions: list[Action] = [PrivateNudge(
+            community=community, member_id=event.author.id, channel_id=event.channel.id,
+            message_id=event.message_id, nudge_id=nudge_id, category=report.category,
+            text=nudge_text(self.messages, settings, member_id=event.author.id, channel=event.channel,
+                            category=report.category, cue_names=cues),
+        )]
+        actions += await self._repeat_summary(event, settings)
+        return actions
+
+    async def _repeat_summary(self, event: MessagePosted, settings: CommunitySettings) -> list[Action]:
+        nudges = settings.nudges
+        if nudges.repeat_alert_count <= 0:
+            return []
+        since = event.at - timedelta(hours=nudges.repeat_alert_window_hours)
+        recent = await self.store.nudges_since(event.community, event.author.id, since)
+        # Exactly at the crossing, so moderators hear once per streak, not on every nudge.
+        if len(recent) != nudges.repeat_alert_count:
+            return []
+        categories = ", ".join(sorted({n.category for n in recent}))
+        text = fill(
+            self.messages.get("moderation.repeat_alert", settings.texts), member=f"<@{event.author.id}>",
+            count=len(recent), hours=nudges.repeat_alert_window_hours, categories=categories,
+        )
+        return [AlertModerators(
+            community=event.community, channel=settings.moderator_channel, reason="repeated_nudges",
+            text=text, member_id=event.author.id,
+        )]
+
+    async def _crisis(self, event: MessagePosted, settings: CommunitySettings) -> list[Action]:
+        # One alert per message (an edit doesn't re-alert); cooldowns never apply here.
+        first = await self.store.claim_crisis_alert(
+            event.community, channel_id=event.channel.id, member_id=event.author.id,
+            message_id=event.message_id, at=event.at,
+        )
+        if not first:
+            return []
+        actions: list[Action] = [CrisisSupport(
+            community=event.community, member_id=event.author.id, channel_id=event.channel.id,
+            text=crisis_text(self.messages, settings, event.author.id),
+        )]
+        if settings.crisis.alert_moderators:
+            text = fill(
+                self.messages.get("crisis.alert", settings.texts), member=f"<@{event.author.id}>",
+                channel=event.channel.name or event.channel.id,
+                link=event.link or f"message {event.message_id}",
+            )
+            actions.append(AlertModerators(
+                community=event.community, channel=settings.moderator_channel, reason="crisis", text=text,
+                member_id=event.author.id, message_channel_id=event.channel.id,
+                message_id=event.message_id, link=event.link,
+            ))
+        return actions
+
+    # -- prompts -------------------------------------------------------------------------
+
+    async def _on_prompt_due(self, event: PromptDue) -> list[Action]:
+        community = event.community
+        settings = await self.community_settings(community)
+        if not settings.prompts.enabled or event.at < event.scheduled_at:
+            return []
+        lateness = event.at - event.scheduled_at
+        if lateness > timedelta(minutes=settings.prompts.max_lateness_minutes):
+            log.info("prompt for %s on %s skipped: %s late", community.key, event.local_date, lateness)
+            return []
+        choice = choose_prompt(await self.library(community), await self.store.used_prompts(community), community.key)
+        if choice is None:
+            return []
+        prompt, cycle = choice
+        if not await self.store.claim_prompt(community, event.local_date, prompt.id, cycle, event.at):
+            return []  # another process (or an earlier run) posted today's prompt
+        text = fill(self.messages.get("prompt.post", settings.texts), prompt=prompt.text, theme=prompt.theme)
+        return [Post(community=community, channel=settings.prompts.channel, text=text, kind="prompt")]
+
+    # -- feedback ------------------------------------------------------------------------
+
+    async def _on_feedback(self, event: NudgeFeedback) -> list[Action]:
+        nudge = await self.store.get_nudge(event.community, event.nudge_id)
+        if nudge is None or nudge.member_id != event.member.id:
+            return []
+        await self.store.record_feedback(event.community, nudge.id, event.member.id, event.verdict, event.at)
+        settings = await self.community_settings(event.community)
+        if event.verdict == "why":
+            text = why_text(self.messages, settings, nudge.category, nudge.cues)
+        elif event.verdict == "helpful":
+            text = "Thank you for letting me know."
+        else:
+            text = "Thanks for telling me. I'll learn from it, and moderators see these counts to tune me."
+        return [PrivateMessage(community=event.community, member_id=event.member.id, text=text)]

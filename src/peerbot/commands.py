@@ -1,0 +1,305 @@
+"""Moderator commands, platform-neutral: adapters pass the command line and who asked."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from peerbot.actions import Action, ReplyToModerator
+from peerbot.events import Channel, ModeratorCommand
+from peerbot.nudges import effective_threshold
+from peerbot.prompts import THEMES, choose_prompt
+from peerbot.scheduler import next_scheduled
+from peerbot.settings import WEEKDAYS, merge_community, nest
+from peerbot.texts import fill
+
+if TYPE_CHECKING:
+    from peerbot.engine import Engine
+
+HELP = """peerbot commands (moderators):
+  settings                      show this community's effective settings
+  threshold VALUE [CHANNEL]     set the nudge threshold (0..1), for the community or one channel
+  threshold reset [CHANNEL]     go back to the config file's value
+  nudges on|off [CHANNEL]       turn nudges on or off, for the community or one channel
+  exempt channel|role NAME      never nudge in this channel / members with this role
+  unexempt channel|role NAME
+  schedule [HH:MM] [DAYS]       show, or set, the daily prompt time and days (e.g. mon,wed,fri)
+  prompts list | preview [ID] | add THEME TEXT | remove ID
+  test TEXT                     explain what peerbot would do with TEXT (nothing is kept)
+  stats [DAYS]                  counts for the last DAYS days (default 7), no message text
+  audit                         recent settings changes and who made them
+  help"""
+
+
+class CommandError(Exception):
+    pass
+
+
+def _reply(event: ModeratorCommand, text: str, ok: bool = True) -> list[Action]:
+    return [ReplyToModerator(
+        community=event.community, member_id=event.author.id, channel_id=event.channel.id, text=text, ok=ok,
+    )]
+
+
+def _parse_threshold(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise CommandError(f"not a number: {value!r}") from None
+    if not 0.0 <= number <= 1.0:
+        raise CommandError("the threshold is between 0 and 1 (higher means fewer nudges)")
+    return number
+
+
+def _channel_key(name: str) -> str:
+    key = name.strip().lstrip("#")
+    if not key or "." in key:
+        raise CommandError(f"not a channel name or id: {name!r}")
+    return key
+
+
+async def _set(engine: Engine, event: ModeratorCommand, key: str, value: Any) -> None:
+    """Validate a change against the full settings model before storing it."""
+    community = event.community
+    overrides = await engine.store.overrides(community)
+    trial = {k: v for k, v in overrides.items() if k != key}
+    if value is not None:
+        trial[key] = value
+    try:
+        merge_community(engine.settings.for_community(community.key), nest(trial))
+    except ValidationError as exc:
+        first = exc.errors(include_input=False, include_url=False)[0]
+        raise CommandError(f"{key}: {first['msg']}") from None
+    await engine.store.set_override(community, key, value, actor_id=event.author.id, at=event.at)
+
+
+async def run_command(engine: Engine, event: ModeratorCommand) -> list[Action]:
+    words = event.text.strip().split()
+    name = words[0].lower() if words else "help"
+    if name == "help":
+        return _reply(event, HELP)
+    if not event.is_moderator:
+        settings = await engine.community_settings(event.community)
+        return _reply(event, fill(engine.messages.get("moderation.not_moderator", settings.texts)), ok=False)
+    handler = COMMANDS.get(name)
+    if handler is None:
+        return _reply(event, f"unknown command {name!r}. Try \"help\".", ok=False)
+    rest = event.text.strip()[len(words[0]):].strip()
+    try:
+        return _reply(event, await handler(engine, event, rest))
+    except CommandError as exc:
+        return _reply(event, str(exc), ok=False)
+
+
+async def cmd_settings(engine: Engine, event: ModeratorCommand, rest: str) -> str:
+    s = await engine.community_settings(event.community)
+    n, p, w = s.nudges, s.prompts, s.welcome
+    lines = [
+        f"time zone: {s.timezone}",
+        f"nudges: {'on' if n.enabled else 'off'}, threshold {n.threshold:.2f}, cooldown {n.cooldown_minutes} min",
+        f"exempt roles: {', '.join(n.exempt_roles) or '(none)'}; exempt channels: {', '.join(n.exempt_channels) or '(none)'}",
+        f"repeat summary to #{s.moderator_channel}: "
+        + (f"after {n.repeat_alert_count} nudges in {n.repeat_alert_window_hours} h" if n.repeat_alert_count else "off"),
+        f"prompts: {'on' if p.enabled else 'off'}, {p.time} on {','.join(p.weekdays)} in #{p.channel}, "
+        f"skipped when more than {p.max_lateness_minutes} min late",
+        f"welcomes: {'on' if w.enabled else 'off'} in #{w.channel} (channel {w.in_channel}, private {w.privately}), "
+        f"combined when {w.burst_size}+ join within {w.burst_window_seconds} s",
+        f"crisis alerts to #{s.moderator_channel}: {'on' if s.crisis.alert_moderators else 'off'}",
+    ]
+    for channel, override in sorted(s.channels.items()):
+        parts = []
+        if override.nudges_enabled is not None:
+            parts.append(f"nudges {'on' if override.nudges_enabled else 'off'}")
+        if override.threshold is not None:
+            parts.append(f"threshold {override.threshold:.2f}")
+        lines.append(f"#{channel}: {', '.join(parts) or 'no changes'}")
+    return "\n".join(lines)
+
+
+async def cmd_threshold(engine: Engine, event: ModeratorCommand, rest: str) -> str:
+    args = rest.split()
+    if not args or len(args) > 2:
+        raise CommandError("usage: threshold VALUE [CHANNEL]  or  threshold reset [CHANNEL]")
+    value = None if args[0].lower() == "reset" else _parse_threshold(args[0])
+    channel = Channel(id=_channel_key(args[1])) if len(args) == 2 else None
+    if channel is not None:
+        await _set(engine, event, f"channels.{channel.id}.threshold", value)
+    else:
+        await _set(engine, event, "nudges.threshold", value)
+    settings = await engine.community_settings(event.community)
+    current = effective_threshold(settings, channel or Channel(id=""))
+    where = f"#{channel.id}" if channel else "the community"
+    return f"Nudge threshold for {where} is now {current:.2f}."
+
+
+async def cmd_nudges(engine: Engine, event: ModeratorCommand, rest: str) -> str:
+    args = rest.split()
+    if not args or args[0].lower() not in ("on", "off") or len(args) > 2:
+        raise CommandError("usage: nudges on|off [CHANNEL]")
+    on = args[0].lower() == "on"
+    if len(args) == 2:
+        channel = _channel_key(args[1])
+        await _set(engine, event, f"channels.{channel}.nudges_enabled", on)
+        return f"Nudges are now {'on' if on else 'off'} in #{channel}. Crisis support always stays on."
+    await _set(engine, event, "nudges.enabled", on)
+    return f"Nudges are now {'on' if on else 'off'} for the community. Crisis support always stays on."
+
+
+async def _exempt(engine: Engine, event: ModeratorCommand, rest: str, add: bool) -> str:
+    kind, _, name = rest.partition(" ")
+    kind, name = kind.lower(), name.strip().lstrip("#@")
+    if kind not in ("channel", "role") or not name:
+        raise CommandError(f"usage: {'exempt' if add else 'unexempt'} channel|role NAME")
+    settings = await engine.community_settings(event.community)
+    field = "exempt_channels" if kind == "channel" else "exempt_roles"
+    current = list(getattr(settings.nudges, field))
+    present = any(item.casefold() == name.casefold() for item in current)
+    if add and not present:
+        current.append(name)
+    elif not add:
+        if not present:
+            raise CommandError(f"{kind} {name!r} is not exempt")
+        current = [item for item in current if item.casefold() != name.casefold()]
+    await _set(engine, event, f"nudges.{field}", current)
+    return f"{kind.capitalize()} {name!r} is {'now' if add else 'no longer'} exempt from nudges."
+
+
+async def cmd_exempt(engine: Engine, event: ModeratorCommand, rest: str) -> str:
+    return await _exempt(engine, event, rest, add=True)
+
+
+async def cmd_unexempt(engine: Engine, event: ModeratorCommand, rest: str) -> str:
+    return await _exempt(engine, event, rest, add=False)
+
+
+async def cmd_schedule(engine: Engine, event: ModeratorCommand, rest: str) -> str:
+    args = rest.split()
+    if args:
+        if not re.fullmatch(r"\d{1,2}:\d{2}", args[0]):
+            raise CommandError("usage: schedule [HH:MM] [DAYS], e.g. schedule 08:30 mon,wed,fri")
+        await _set(engine, event, "prompts.time", args[0])
+        if len(args) > 1:
+            days = [d.strip().lower()[:3] for d in ",".join(args[1:]).split(",") if d.strip()]
+            if "dai" in days or "all" in days:
+                days = list(WEEKDAYS)
+            await _set(engine, event, "prompts.weekdays", days)
+    settings = await engine.community_settings(event.community)
+    upcoming = next_scheduled(settings, event.at)
+    when = upcoming.strftime("%a %Y-%m-%d %H:%M %Z") if upcoming else "never"
+    state = "on" if settings.prompts.enabled else "off"
+    return (f"Daily prompt ({state}): {settings.prompts.time} {settings.timezone} on "
+            f"{','.join(settings.prompts.weekdays)} in #{settings.prompts.channel}. Next: {when}.")
+
+
+async def cmd_prompts(engine: Engine, event: ModeratorCommand, rest: str) -> str:
+    sub, _, tail = rest.partition(" ")
+    sub, tail = sub.lower(), tail.strip()
+    library = await engine.library(event.community)
+    overrides = await engine.store.overrides(event.community)
+    if sub in ("", "list"):
+        used = {pid for pid, _ in await engine.store.used_prompts(event.community)}
+        lines = [f"{len(library)} prompts ({len(used & {p.id for p in library})} posted so far):"]
+        lines += [f"  {p.id} [{p.theme}] {p.text}" for p in library]
+        return "\n".join(lines)
+    if sub == "preview":
+        if tail:
+            match = [p for p in library if p.id == tail]
+            if not match:
+                raise CommandError(f"no prompt with id {tail!r}")
+            prompt = match[0]
+        else:
+            choice = choose_prompt(library, await engine.store.used_prompts(event.community), event.community.key)
+            if choice is None:
+                raise CommandError("the prompt library is empty")
+            prompt = choice[0]
+        settings = await engine.community_settings(event.community)
+        text = fill(engine.messages.get("prompt.post", settings.texts), prompt=prompt.text, theme=prompt.theme)
+        return f"Preview of {prompt.id} (not posted):\n{text}"
+    if sub == "add":
+        theme, _, text = tail.partition(" ")
+        if theme not in THEMES or not text.strip():
+            raise CommandError(f"usage: prompts add THEME TEXT (THEME one of {', '.join(THEMES)})")
+        custom = list(overrides.get("library.custom", []))
+        taken = {p.id for p in engine.prompts} | {c["id"] for c in custom}
+        number = len(custom) + 1
+        while f"custom-{number:02d}" in taken:
+            number += 1
+        prompt_id = f"custom-{number:02d}"
+        custom.append({"id": prompt_id, "theme": theme, "text": text.strip()})
+        await engine.store.set_override(event.community, "library.custom", custom, actor_id=event.author.id, at=event.at)
+        return f"Added prompt {prompt_id}."
+    if sub == "remove":
+        if tail not in {p.id for p in library}:
+            raise CommandError(f"no prompt with id {tail!r}")
+        removed = sorted(set(overrides.get("library.removed", [])) | {tail})
+        await engine.store.set_override(event.community, "library.removed", removed, actor_id=event.author.id, at=event.at)
+        return f"Removed prompt {tail}; it won't be posted again."
+    raise CommandError("usage: prompts list | preview [ID] | add THEME TEXT | remove ID")
+
+
+async def cmd_test(engine: Engine, event: ModeratorCommand, rest: str) -> str:
+    if not rest:
+        raise CommandError("usage: test TEXT")
+    settings = await engine.community_settings(event.community)
+    threshold = settings.nudges.threshold
+    report = engine.report(rest, threshold)
+    if report.action == "crisis":
+        verdict = "crisis: resources sent privately and moderators alerted"
+    elif report.nudges_at(threshold):
+        verdict = f"private nudge ({report.category})"
+    else:
+        verdict = "nothing"
+    lines = [f"peerbot would do: {verdict}",
+             f"category {report.category}, score {report.score:.2f} (community threshold {threshold:.2f}), "
+             f"sentiment {report.sentiment:+.2f}"]
+    for cue in report.cues:
+        lines.append(f"  {cue.weight:+.2f} {cue.name}")
+    return "\n".join(lines)
+
+
+async def cmd_stats(engine: Engine, event: ModeratorCommand, rest: str) -> str:
+    days = 7
+    if rest:
+        if not rest.isdigit() or not 1 <= int(rest) <= 366:
+            raise CommandError("usage: stats [DAYS] (1 to 366)")
+        days = int(rest)
+    stats = await engine.store.stats(event.community, event.at - timedelta(days=days))
+    by_category = ", ".join(f"{k} {v}" for k, v in sorted(stats.nudges_by_category.items())) or "none"
+    feedback = ", ".join(f"{k} {v}" for k, v in sorted(stats.feedback.items())) or "none"
+    return "\n".join([
+        f"Last {days} days:",
+        f"  nudges: {sum(stats.nudges_by_category.values())} ({by_category}) to {stats.members_nudged} members",
+        f"  nudge feedback: {feedback}",
+        f"  crisis alerts: {stats.crisis_alerts}",
+        f"  prompts posted: {stats.prompts_posted}",
+        f"  joins welcomed: {stats.members_welcomed}",
+    ])
+
+
+async def cmd_audit(engine: Engine, event: ModeratorCommand, rest: str) -> str:
+    entries = await engine.store.audit_trail(event.community)
+    if not entries:
+        return "No settings changes yet."
+    lines = ["Recent settings changes (newest first):"]
+    for e in entries:
+        new = "reset" if e.new_value is None else repr(e.new_value)
+        lines.append(f"  {e.changed_at:%Y-%m-%d %H:%M} UTC <@{e.actor_id}> {e.key}: {e.old_value!r} -> {new}")
+    return "\n".join(lines)
+
+
+COMMANDS = {
+    "settings": cmd_settings,
+    "show": cmd_settings,
+    "threshold": cmd_threshold,
+    "nudges": cmd_nudges,
+    "exempt": cmd_exempt,
+    "unexempt": cmd_unexempt,
+    "schedule": cmd_schedule,
+    "prompts": cmd_prompts,
+    "test": cmd_test,
+    "stats": cmd_stats,
+    "audit": cmd_audit,
+}

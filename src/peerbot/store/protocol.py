@@ -1,0 +1,127 @@
+"""The ``Store`` protocol and the plain records it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from peerbot.events import Community
+
+
+@dataclass(frozen=True, slots=True)
+class JoinRecord:
+    id: int
+    member_id: str
+    joined_at: datetime
+    returning: bool
+    greeted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeRecord:
+    id: str
+    channel_id: str
+    member_id: str
+    message_id: str
+    created_at: datetime
+    category: str
+    score: float
+    threshold: float
+    cues: tuple[str, ...]  # cue names only, never the words that triggered them
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    key: str
+    old_value: Any
+    new_value: Any
+    actor_id: str
+    changed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    since: datetime
+    nudges_by_category: dict[str, int] = field(default_factory=dict)
+    members_nudged: int = 0
+    crisis_alerts: int = 0
+    prompts_posted: int = 0
+    members_welcomed: int = 0
+    feedback: dict[str, int] = field(default_factory=dict)
+
+
+class Store(Protocol):
+    async def create_schema(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def claim_event(self, community: Community, event_id: str, at: datetime) -> bool:
+        """True the first time an event id is seen for a community, False on redelivery."""
+        ...
+
+    async def record_join(self, community: Community, member_id: str, at: datetime) -> JoinRecord:
+        """Record a join; ``returning`` is True when the member was seen before."""
+        ...
+
+    async def joins_since(self, community: Community, since: datetime) -> list[JoinRecord]: ...
+
+    async def mark_greeted(self, community: Community, join_id: int, at: datetime) -> bool:
+        """Claim a join for greeting; False when another process already greeted it."""
+        ...
+
+    async def used_prompts(self, community: Community) -> list[tuple[str, int]]:
+        """(prompt id, rotation round) for every prompt posted so far."""
+        ...
+
+    async def claim_prompt(
+        self, community: Community, local_date: str, prompt_id: str, cycle: int, at: datetime
+    ) -> bool:
+        """Claim the community's prompt for a local date; False if already claimed."""
+        ...
+
+    async def record_nudge(
+        self,
+        community: Community,
+        *,
+        channel_id: str,
+        member_id: str,
+        message_id: str,
+        at: datetime,
+        category: str,
+        score: float,
+        threshold: float,
+        cues: tuple[str, ...],
+    ) -> str | None:
+        """Record a nudge and return its id; None when the message was already nudged."""
+        ...
+
+    async def last_nudge_at(self, community: Community, member_id: str) -> datetime | None: ...
+
+    async def nudges_since(self, community: Community, member_id: str, since: datetime) -> list[NudgeRecord]: ...
+
+    async def get_nudge(self, community: Community, nudge_id: str) -> NudgeRecord | None: ...
+
+    async def claim_crisis_alert(
+        self, community: Community, *, channel_id: str, member_id: str, message_id: str, at: datetime
+    ) -> bool:
+        """Record a crisis alert for a message; False when it was already alerted."""
+        ...
+
+    async def record_feedback(
+        self, community: Community, nudge_id: str, member_id: str, verdict: str, at: datetime
+    ) -> None: ...
+
+    async def overrides(self, community: Community) -> dict[str, Any]:
+        """Moderator-set settings as dotted keys ("nudges.threshold") to JSON values."""
+        ...
+
+    async def set_override(
+        self, community: Community, key: str, value: Any, *, actor_id: str, at: datetime
+    ) -> None:
+        """Set (or, with ``value=None``, clear) an override and append to the audit trail."""
+        ...
+
+    async def audit_trail(self, community: Community, limit: int = 20) -> list[AuditEntry]: ...
+
+    async def stats(self, community: Community, since: datetime) -> Stats: ...
