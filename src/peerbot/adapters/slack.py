@@ -1,0 +1,602 @@
+"""Slack adapter: slack-bolt in, core events; core actions out, Slack Web API calls.
+
+A thin translator and nothing more (see DESIGN.md): every decision is the engine's. This
+module turns Slack payloads into :mod:`peerbot.events`, hands them to ``Engine.handle`` and
+turns the returned :mod:`peerbot.actions` into Web API calls:
+
+========================  ==============================================================
+Slack in                  core event
+========================  ==============================================================
+``team_join``             ``MemberJoined`` (a new workspace member)
+``member_joined_channel`` ``MemberJoined`` when the channel is the welcome channel
+``message``               ``MessagePosted`` (human messages only; bots, the bot itself and
+                          system subtypes are ignored); ``message_changed`` ->
+                          ``MessageEdited``
+``/peerbot ...``          ``ModeratorCommand`` (``is_moderator`` from configured user ids
+                          or user groups, or workspace admins/owners via ``users.info``)
+nudge button click        ``NudgeFeedback``
+========================  ==============================================================
+
+========================  ==============================================================
+core action               Slack out
+========================  ==============================================================
+``Post``                  ``chat.postMessage`` in the channel (names resolved to ids);
+                          prompts invite replies in the thread
+``PrivateNudge``          ``chat.postEphemeral`` (only the author sees it) with feedback
+                          buttons
+``CrisisSupport``,        ``conversations.open`` + ``chat.postMessage`` (a DM)
+``PrivateMessage``
+``AlertModerators``       ``chat.postMessage`` to the moderator channel with a permalink
+                          (``chat.getPermalink``), never the member's text
+``ReplyToModerator``      the slash command's ``response_url`` (ephemeral), else
+                          ``chat.postEphemeral``
+========================  ==============================================================
+
+Slack redelivers events it thinks were not acknowledged; each core event carries Slack's
+``event_id`` and the engine handles an id once (the store's ``claim_event``), so a retry is
+harmless even when it lands on another HTTP worker.
+
+Logging never includes message text, tokens or the signing secret: only ids, methods and
+Slack's error codes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Awaitable, Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from peerbot.actions import (
+    Action,
+    AlertModerators,
+    CrisisSupport,
+    Post,
+    PrivateMessage,
+    PrivateNudge,
+    ReplyToModerator,
+)
+from peerbot.events import (
+    Channel,
+    Community,
+    Event,
+    Member,
+    MemberJoined,
+    MessageEdited,
+    MessagePosted,
+    ModeratorCommand,
+    NudgeFeedback,
+)
+
+if TYPE_CHECKING:
+    from aiohttp import web
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    from peerbot.settings import Settings, SlackSettings
+
+log = logging.getLogger("peerbot.slack")
+
+PLATFORM = "slack"
+
+#: Button labels for the feedback choices the engine puts on a nudge.
+FEEDBACK_LABELS = {
+    "helpful": "Thanks",
+    "not_helpful": "This wasn't fair",
+    "why": "Why did I get this?",
+}
+FEEDBACK_ACTION = re.compile(r"^peerbot_feedback_(helpful|not_helpful|why)$")
+
+#: Message subtypes that are a member's new words; every other subtype (joins, bot
+#: messages, channel topic changes, deletions...) is ignored.
+HUMAN_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
+
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
+
+CACHE_SECONDS = 300.0
+
+
+class Handles(Protocol):
+    async def handle(self, event: Event) -> list[Action]: ...
+
+
+class _Ttl:
+    """A tiny TTL cache (ids -> look-up results), bounded by ``size``."""
+
+    def __init__(self, seconds: float = CACHE_SECONDS, size: int = 2048) -> None:
+        self.seconds, self.size = seconds, size
+        self._data: dict[Any, tuple[float, Any]] = {}
+
+    def get(self, key: Any) -> Any:
+        hit = self._data.get(key)
+        if hit is None or hit[0] < time.monotonic():
+            return None
+        return hit[1]
+
+    def put(self, key: Any, value: Any) -> Any:
+        if len(self._data) >= self.size:
+            self._data.pop(next(iter(self._data)))
+        self._data[key] = (time.monotonic() + self.seconds, value)
+        return value
+
+
+def _at(ts: Any) -> datetime:
+    try:
+        return datetime.fromtimestamp(float(ts), UTC)
+    except (TypeError, ValueError):
+        return datetime.now(UTC)
+
+
+def web_client(slack: SlackSettings) -> AsyncWebClient:
+    """The Web API client: ``slack.api_url`` as base URL, retries on 429, 5xx, resets."""
+    base_url = slack.api_url if slack.api_url.endswith("/") else slack.api_url + "/"
+    token = slack.bot_token.get_secret_value() if slack.bot_token else None
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+class SlackAdapter:
+    """The Bolt app wired to an engine. One instance serves one workspace (one bot token)."""
+
+    def __init__(
+        self,
+        engine: Handles,
+        settings: Settings,
+        *,
+        client: AsyncWebClient | None = None,
+        moderators: Iterable[str] | None = None,
+        process_before_response: bool = False,
+    ) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.slack = settings.slack
+        self.client = client or web_client(self.slack)
+        secret = self.slack.signing_secret.get_secret_value() if self.slack.signing_secret else None
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=secret,
+            # Socket Mode needs no signing secret; requests are then not HTTP at all.
+            request_verification_enabled=secret is not None,
+            process_before_response=process_before_response,
+        )
+        # Moderators: user ids (U.../W...) and user group ids (S...), besides admins/owners.
+        configured = list(moderators if moderators is not None else getattr(self.slack, "moderators", ()))
+        self.moderator_ids = {m for m in configured if not m.startswith("S")}
+        self.moderator_groups = {m for m in configured if m.startswith("S")}
+        #: Listener runs finished (tests and health checks read these; no texts, only counts).
+        self.handled = 0
+        self.failed_calls = 0
+        self._done = asyncio.Condition()
+        self._channels = _Ttl()
+        self._names = _Ttl(seconds=3600)
+        self._admins = _Ttl(seconds=60)
+        self._groups = _Ttl(seconds=60)
+        self._teams: dict[str, tuple[str, str]] = {}  # team id -> (name, https://x.slack.com/)
+        self._threads = _Ttl(seconds=600)  # (channel, message ts) -> thread ts, for nudges in threads
+        self._socket: AsyncSocketModeHandler | None = None
+        self._register()
+
+    # -- wiring ---------------------------------------------------------------------------
+
+    def _register(self) -> None:
+        app = self.app
+        app.event("team_join")(self._on_team_join)
+        app.event("member_joined_channel")(self._on_member_joined_channel)
+        app.event("message")(self._on_message)
+        app.command(self.slack.command)(self._on_command)
+        app.action(FEEDBACK_ACTION)(self._on_feedback)
+
+    @contextlib.asynccontextmanager
+    async def _listener_run(self) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            async with self._done:
+                self.handled += 1
+                self._done.notify_all()
+
+    async def wait_handled(self, count: int, timeout: float = 3.0) -> None:
+        """Wait until ``count`` listener runs have finished (for tests and benchmarks)."""
+        async with self._done:
+            await asyncio.wait_for(self._done.wait_for(lambda: self.handled >= count), timeout)
+
+    # -- serving --------------------------------------------------------------------------
+
+    def web_app(self, path: str = "/slack/events") -> web.Application:
+        """HTTP mode: an aiohttp application answering Events API, commands and buttons."""
+        return self.app.web_app(path=path)
+
+    async def start_socket_mode(self, *, ping_interval: float = 10) -> None:
+        """Socket Mode: connect to Slack and keep the connection up (returns once connected)."""
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        if not self.slack.app_token:
+            raise ValueError("Socket Mode needs PEERBOT_SLACK__APP_TOKEN (an xapp- token)")
+        self._socket = AsyncSocketModeHandler(
+            self.app, self.slack.app_token.get_secret_value(), ping_interval=ping_interval
+        )
+        await self._socket.connect_async()
+
+    async def close(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+
+    # -- Slack -> core --------------------------------------------------------------------
+
+    # Bolt injects listener arguments by parameter name; each listener counts its run.
+    async def _on_team_join(self, event: dict[str, Any], body: dict[str, Any], context: Any) -> None:
+        async with self._listener_run():
+            await self._handle_team_join(event, body, context)
+
+    async def _on_member_joined_channel(self, event: dict[str, Any], body: dict[str, Any], context: Any) -> None:
+        async with self._listener_run():
+            await self._handle_member_joined_channel(event, body, context)
+
+    async def _on_message(self, event: dict[str, Any], body: dict[str, Any], context: Any) -> None:
+        async with self._listener_run():
+            await self._handle_message(event, body, context)
+
+    async def _on_command(self, ack: Any, command: dict[str, Any], respond: Any, context: Any) -> None:
+        async with self._listener_run():
+            await self._handle_command(ack, command, respond, context)
+
+    async def _on_feedback(self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any,
+                           context: Any) -> None:
+        async with self._listener_run():
+            await self._handle_feedback(ack, body, action, respond, context)
+
+    async def _team(self, team_id: str | None) -> tuple[str, str]:
+        """(workspace name, workspace URL) from one cached ``auth.test``."""
+        team = team_id or ""
+        if team not in self._teams:
+            try:
+                auth = await self.client.auth_test()
+            except SlackClientError as exc:
+                self._report("auth.test", exc)
+                return "", ""
+            url = auth.get("url") or ""
+            self._teams[team] = (auth.get("team") or "", url if url.endswith("/") or not url else url + "/")
+        return self._teams[team]
+
+    async def _community(self, team_id: str | None) -> Community:
+        name, _ = await self._team(team_id)
+        return Community(PLATFORM, team_id or "", name)
+
+    async def permalink(self, team_id: str | None, channel_id: str, ts: str, thread_ts: str | None = None) -> str | None:
+        """Slack's permalink for a message, built from the workspace URL (no API call)."""
+        _, url = await self._team(team_id)
+        if not url or not channel_id or not ts:
+            return None
+        link = f"{url}archives/{channel_id}/p{ts.replace('.', '')}"
+        if thread_ts and thread_ts != ts:
+            link += f"?thread_ts={thread_ts}&cid={channel_id}"
+        return link
+
+    async def _handle_team_join(self, event: dict[str, Any], body: dict[str, Any], context: Any) -> None:
+        user = event.get("user") or {}
+        if not isinstance(user, dict) or not user.get("id") or user.get("is_bot") or user.get("deleted"):
+            return
+        profile = user.get("profile") or {}
+        member = Member(id=user["id"], name=profile.get("display_name") or profile.get("real_name") or user.get("name", ""))
+        await self._join(member, body, context)
+
+    async def _handle_member_joined_channel(self, event: dict[str, Any], body: dict[str, Any], context: Any) -> None:
+        user_id = event.get("user")
+        if not user_id or user_id == context.get("bot_user_id"):
+            return
+        community = await self._community(context.team_id)
+        effective = getattr(self.engine, "community_settings", None)
+        settings = await effective(community) if effective else self.settings.for_community(community.key)
+        welcome = settings.welcome.channel
+        if not await self._is_channel(event.get("channel", ""), welcome):
+            return
+        await self._join(Member(id=user_id), body, context)
+
+    async def _join(self, member: Member, body: dict[str, Any], context: Any) -> None:
+        at = _at(body.get("event_time"))
+        community = await self._community(context.team_id)
+        # team_join and member_joined_channel both announce a newcomer (who is often put
+        # into the welcome channel automatically): one join per member per day.
+        event_id = f"join:{member.id}:{at.date().isoformat()}"
+        await self._dispatch(MemberJoined(event_id=event_id, community=community, at=at, member=member))
+
+    async def _handle_message(self, event: dict[str, Any], body: dict[str, Any], context: Any) -> None:
+        subtype = event.get("subtype")
+        edited = subtype == "message_changed"
+        message = (event.get("message") or {}) if edited else event
+        if not edited and subtype not in HUMAN_SUBTYPES:
+            return
+        if event.get("channel_type") not in (None, "channel", "group"):
+            return  # direct messages are not a community space
+        if edited:
+            if message.get("subtype") not in HUMAN_SUBTYPES:
+                return
+            before = event.get("previous_message") or {}
+            if before.get("text") == message.get("text"):
+                return  # an unfurl or a thread reply count changed, not the words
+        user = message.get("user")
+        if not user or message.get("bot_id") or message.get("bot_profile"):
+            return
+        if user == context.get("bot_user_id"):
+            return
+        channel_id = event.get("channel", "")
+        ts, thread_ts = str(message.get("ts", "")), message.get("thread_ts")
+        if thread_ts:
+            self._threads.put((channel_id, ts), thread_ts)
+        text, names = await self._readable(message.get("text") or "")
+        community = await self._community(context.team_id)
+        kind = MessageEdited if edited else MessagePosted
+        core = kind(
+            event_id=body.get("event_id") or f"msg:{channel_id}:{ts}:{event.get('ts')}",
+            community=community,
+            at=_at(event.get("event_ts") or event.get("ts")),
+            channel=Channel(id=channel_id, name=self._channels.get(("id", channel_id)) or ""),
+            author=Member(id=user),
+            message_id=ts,
+            text=text,
+            link=await self.permalink(context.team_id, channel_id, ts, thread_ts),
+            mentioned_names=names,
+        )
+        await self._dispatch(core)
+
+    async def _readable(self, text: str) -> tuple[str, tuple[str, ...]]:
+        """Replace ``<@U123>`` mentions by ``@display name``; return the names too."""
+        names: list[str] = []
+        out, last = [], 0
+        for match in _MENTION.finditer(text):
+            name = match.group(2) or await self._display_name(match.group(1))
+            names.append(name)
+            out.append(text[last:match.start()])
+            out.append("@" + name)
+            last = match.end()
+        out.append(text[last:])
+        return "".join(out), tuple(dict.fromkeys(names))
+
+    async def _display_name(self, user_id: str) -> str:
+        cached = self._names.get(user_id)
+        if cached is not None:
+            return cached
+        name = user_id
+        try:
+            user = (await self.client.users_info(user=user_id)).get("user") or {}
+            profile = user.get("profile") or {}
+            name = profile.get("display_name") or profile.get("real_name") or user.get("name") or user_id
+        except SlackClientError as exc:
+            self._report("users.info", exc)
+        return self._names.put(user_id, name)
+
+    async def _handle_command(self, ack: Any, command: dict[str, Any], respond: Any, context: Any) -> None:
+        await ack()
+        user_id = command.get("user_id", "")
+        community = await self._community(context.team_id or command.get("team_id"))
+        event = ModeratorCommand(
+            event_id=f"cmd:{command.get('trigger_id') or time.time_ns()}",
+            community=community,
+            at=datetime.now(UTC),
+            author=Member(id=user_id, name=command.get("user_name", "")),
+            channel=Channel(id=command.get("channel_id", ""), name=command.get("channel_name", "")),
+            text=(command.get("text") or "").strip(),
+            is_moderator=await self.is_moderator(user_id),
+        )
+        await self._dispatch(event, respond=respond)
+
+    async def _handle_feedback(self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any, context: Any) -> None:
+        await ack()
+        match = FEEDBACK_ACTION.match(action.get("action_id", ""))
+        user_id = (body.get("user") or {}).get("id", "")
+        if not match or not user_id or not action.get("value"):
+            return
+        community = await self._community(context.team_id)
+        event = NudgeFeedback(
+            event_id=f"feedback:{body.get('trigger_id') or action.get('action_ts')}",
+            community=community,
+            at=_at(action.get("action_ts")),
+            member=Member(id=user_id),
+            nudge_id=str(action["value"]),
+            verdict=match.group(1),  # type: ignore[arg-type]
+        )
+        # The engine's answer replaces the nudge (so it can't be clicked twice), except for
+        # "why?", which is shown below it.
+        await self._dispatch(event, respond=respond, replace_original=match.group(1) != "why")
+
+    async def is_moderator(self, user_id: str) -> bool:
+        """Configured user id, member of a configured user group, or a workspace admin/owner."""
+        if user_id in self.moderator_ids:
+            return True
+        for group in self.moderator_groups:
+            members = self._groups.get(group)
+            if members is None:
+                try:
+                    members = set((await self.client.usergroups_users_list(usergroup=group)).get("users") or [])
+                except SlackClientError as exc:
+                    self._report("usergroups.users.list", exc)
+                    members = set()
+                self._groups.put(group, members)
+            if user_id in members:
+                return True
+        admin = self._admins.get(user_id)
+        if admin is None:
+            admin = False
+            try:
+                user = (await self.client.users_info(user=user_id)).get("user") or {}
+                admin = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+                admin = admin and not user.get("deleted") and not user.get("is_restricted")
+            except SlackClientError as exc:
+                self._report("users.info", exc)
+                return False  # not cached: ask again next time
+            self._admins.put(user_id, admin)
+        return admin
+
+    # -- core -> Slack --------------------------------------------------------------------
+
+    async def _dispatch(self, event: Event, *, respond: Any = None, replace_original: bool = False) -> None:
+        actions = await self.engine.handle(event)
+        for action in actions:
+            await self.perform(action, respond=respond, replace_original=replace_original)
+
+    async def tick(self, team_id: str, now: datetime | None = None) -> None:
+        """The runtime's heartbeat (every ~15 s): held welcomes and due prompts."""
+        tick = getattr(self.engine, "tick", None)
+        if tick is None:
+            return
+        for action in await tick(await self._community(team_id), now or datetime.now(UTC)):
+            await self.perform(action)
+
+    async def perform(self, action: Action, *, respond: Any = None, replace_original: bool = False) -> None:
+        """Carry out one action; a failing call is reported and does not stop the others.
+
+        ``respond`` is the ``response_url`` of the slash command or button click being
+        answered: replies to the person who clicked or typed go there (ephemeral).
+        """
+        try:
+            if isinstance(action, Post):
+                await self._post(action)
+            elif isinstance(action, PrivateNudge):
+                await self._nudge(action)
+            elif isinstance(action, PrivateMessage) and respond is not None:
+                await self._call("response_url", respond(
+                    text=action.text, response_type="ephemeral", replace_original=replace_original))
+            elif isinstance(action, (CrisisSupport, PrivateMessage)):
+                await self._dm(action.member_id, action.text)
+            elif isinstance(action, AlertModerators):
+                await self._alert(action)
+            elif isinstance(action, ReplyToModerator):
+                await self._reply(action, respond)
+            else:
+                log.warning("slack: no translation for action %s", type(action).__name__)
+        except SlackClientError as exc:
+            self._report(type(action).__name__, exc)
+
+    async def _post(self, action: Post) -> None:
+        channel = await self.channel_id(action.channel)
+        if channel is None:
+            log.warning("slack: channel for a %s post not found (configured: %r)", action.kind, action.channel)
+            return
+        blocks = None
+        if action.kind == "prompt":
+            blocks = [
+                {"type": "section", "text": {"type": "mrkdwn", "text": action.text}},
+                {"type": "context", "elements": [
+                    {"type": "mrkdwn", "text": ":thread: Reply in the thread to share yours."}]},
+            ]
+        await self.client.chat_postMessage(channel=channel, text=action.text, blocks=blocks)
+
+    async def _nudge(self, action: PrivateNudge) -> None:
+        buttons = [
+            {
+                "type": "button",
+                "action_id": f"peerbot_feedback_{choice}",
+                "text": {"type": "plain_text", "text": FEEDBACK_LABELS.get(choice, choice)},
+                "value": action.nudge_id,
+            }
+            for choice in action.feedback_choices
+            if choice in FEEDBACK_LABELS
+        ]
+        blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": action.text}}]
+        if buttons:
+            blocks.append({"type": "actions", "block_id": "peerbot_feedback", "elements": buttons})
+        kwargs: dict[str, Any] = {"channel": action.channel_id, "user": action.member_id,
+                                  "text": action.text, "blocks": blocks}
+        # Keep the nudge next to the message: in the same thread when it was a reply.
+        thread_ts = self._threads.get((action.channel_id, action.message_id))
+        if thread_ts:
+            kwargs["thread_ts"] = thread_ts
+        await self.client.chat_postEphemeral(**kwargs)
+
+    async def _dm(self, member_id: str, text: str) -> None:
+        opened = await self.client.conversations_open(users=member_id)
+        await self.client.chat_postMessage(channel=opened["channel"]["id"], text=text)
+
+    async def _alert(self, action: AlertModerators) -> None:
+        channel = await self.channel_id(action.channel)
+        if channel is None:
+            log.warning("slack: moderator channel not found (configured: %r)", action.channel)
+            return
+        link = action.link
+        if link is None and action.message_channel_id and action.message_id:
+            try:
+                link = (await self.client.chat_getPermalink(
+                    channel=action.message_channel_id, message_ts=action.message_id))["permalink"]
+            except SlackClientError as exc:
+                self._report("chat.getPermalink", exc)
+        text = action.text if link is None or link in action.text else f"{action.text}\n<{link}|View the message>"
+        await self.client.chat_postMessage(channel=channel, text=text, unfurl_links=False, unfurl_media=False)
+
+    async def _reply(self, action: ReplyToModerator, respond: Any) -> None:
+        if respond is not None:
+            await self._call("response_url", respond(text=action.text, response_type="ephemeral"))
+        else:
+            await self.client.chat_postEphemeral(channel=action.channel_id, user=action.member_id, text=action.text)
+
+    # -- helpers --------------------------------------------------------------------------
+
+    async def channel_id(self, channel: str) -> str | None:
+        """A configured channel (id, name or ``#name``) as a channel id."""
+        channel = channel.strip()
+        if _CHANNEL_ID.match(channel):
+            return channel
+        name = channel.lstrip("#")
+        cached = self._channels.get(name)
+        if cached is not None:
+            return cached
+        await self._load_channels()
+        return self._channels.get(name)
+
+    async def _load_channels(self) -> None:
+        cursor = None
+        while True:
+            page = await self.client.conversations_list(
+                types="public_channel,private_channel", exclude_archived=True, limit=1000, cursor=cursor)
+            for ch in page.get("channels") or []:
+                self._channels.put(ch["name"], ch["id"])
+                self._channels.put(("id", ch["id"]), ch["name"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+
+    async def _is_channel(self, channel_id: str, configured: str) -> bool:
+        if not channel_id or not configured:
+            return False
+        if channel_id == configured:
+            return True
+        try:
+            return await self.channel_id(configured) == channel_id
+        except SlackClientError as exc:
+            self._report("conversations.list", exc)
+            return False
+
+    async def _call(self, what: str, call: Awaitable[Any]) -> Any:
+        try:
+            return await call
+        except (SlackClientError, OSError, asyncio.TimeoutError) as exc:
+            self._report(what, exc)
+            return None
+
+    def _report(self, what: str, exc: BaseException) -> None:
+        self.failed_calls += 1
+        if isinstance(exc, SlackApiError):
+            error = exc.response.get("error") if exc.response is not None else None
+            log.warning("slack: %s failed: %s (HTTP %s)", what, error, getattr(exc.response, "status_code", "?"))
+        else:
+            log.warning("slack: %s failed: %s", what, type(exc).__name__)
