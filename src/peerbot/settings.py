@@ -63,6 +63,9 @@ class SlackSettings(_Strict):
     port: int = Field(default=3000, ge=1, le=65535)
     api_url: str = "https://slack.com/api/"
     command: str = "/peerbot"
+    # Who may change settings with /peerbot besides workspace admins and owners:
+    # user ids (U..., W...) and user group ids (S...).
+    moderators: list[str] = Field(default_factory=list)
 
 
 class WelcomeSettings(_Strict):
