@@ -724,9 +724,34 @@ class FakeDiscord:
             data["data"]["guild_id"] = str(channel.guild_id) if command and command.get("guild_id") else None
             if data["data"]["guild_id"] is None:
                 del data["data"]["guild_id"]
+        resolved = self._resolved(options or [], channel.guild_id)
+        if resolved:
+            data["data"]["resolved"] = resolved
         self.interactions[int(data["id"])] = {"payload": data, "responses": [], "followups": []}
         await self.dispatch("INTERACTION_CREATE", data, guild_id=channel.guild_id)
         return data
+
+    def _resolved(self, options: list[dict[str, Any]], guild_id: int | None) -> dict[str, Any]:
+        """Real Discord sends the objects behind channel, user and role options in ``resolved``."""
+        out: dict[str, dict[str, Any]] = {}
+        for option in options:
+            if option.get("options"):
+                for kind, objects in self._resolved(option["options"], guild_id).items():
+                    out.setdefault(kind, {}).update(objects)
+            value = option.get("value")
+            if option.get("type") == 7 and int(value) in self.channels:
+                channel = self.channels[int(value)]
+                out.setdefault("channels", {})[str(value)] = channel.payload() | {"permissions": str(ALL_PERMISSIONS)}
+            elif option.get("type") == 6 and int(value) in self.users:
+                out.setdefault("users", {})[str(value)] = self.users[int(value)].payload()
+                if guild_id is not None and int(value) in self.guilds[guild_id].members:
+                    member = self.guilds[guild_id].member_payload(int(value), with_user=False)
+                    out.setdefault("members", {})[str(value)] = member
+            elif option.get("type") == 8 and guild_id is not None:
+                role = self.guilds[guild_id].roles.get(int(value))
+                if role is not None:
+                    out.setdefault("roles", {})[str(value)] = role.payload()
+        return out
 
     async def click(self, user: User, message: dict[str, Any], custom_id: str) -> dict[str, Any]:
         """A user clicks the button ``custom_id`` on a message (in a DM or a guild channel)."""
@@ -834,7 +859,8 @@ class FakeDiscord:
                 for cmd in body or []:
                     stored.append(cmd | {"id": str(snowflake()), "application_id": str(self.application_id),
                                          "version": str(snowflake()), "guild_id": str(guild_id) if guild_id else None,
-                                         "default_member_permissions": cmd.get("default_member_permissions")})
+                                         "default_member_permissions": None if cmd.get("default_member_permissions") is None
+                                         else str(cmd["default_member_permissions"])})
                 self.commands[guild_id] = stored
                 return _json(stored)
             if m == "GET":
