@@ -52,6 +52,10 @@ class DiscordSettings(_Strict):
     gateway_url: str = "wss://gateway.discord.gg/"
     shard_count: int | None = Field(default=None, ge=1)
     shard_ids: list[int] | None = None
+    moderator_roles: list[str] = Field(default_factory=lambda: ["moderator"])  # besides Manage Server
+    dm_fallback: Literal["thread", "skip"] = "thread"  # when a member's DMs are closed
+    prompt_thread: bool = False  # open a reply thread under each daily prompt
+    sync_commands_on_start: bool = True
 
 
 class SlackSettings(_Strict):
