@@ -114,7 +114,40 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"nudge threshold in [0, 1] (default {DEFAULT_THRESHOLD})",
     )
     analyze_cmd.set_defaults(handler=cmd_analyze)
+
+    run_cmd = commands.add_parser(
+        "run", help="connect to a chat platform and serve communities",
+        description="Connect to PLATFORM with the settings from the config file and PEERBOT_* "
+        "environment variables, and serve until interrupted.",
+    )
+    run_cmd.add_argument("platform", choices=["discord", "slack"], help="which platform")
+    run_cmd.add_argument("--config", metavar="FILE", help="config file (default: ./config/peerbot.toml)")
+    run_cmd.set_defaults(handler=cmd_run)
+
+    discord_cmd = commands.add_parser("discord", help="Discord set-up: sync slash commands, print an invite URL")
+    discord_sub = discord_cmd.add_subparsers(dest="discord_command", metavar="SUBCOMMAND", required=True)
+    sync_cmd = discord_sub.add_parser("sync", help="register the /peerbot slash commands with Discord")
+    sync_cmd.add_argument("--guild", type=int, metavar="ID", help="only in this server (shows up immediately)")
+    sync_cmd.add_argument("--config", metavar="FILE", help="config file")
+    sync_cmd.set_defaults(handler=lambda args: _discord_cli("cli_sync", args))
+    invite_cmd = discord_sub.add_parser("invite", help="print the URL that adds the bot to a server")
+    invite_cmd.add_argument("--application-id", metavar="ID", help="default: from settings or the token")
+    invite_cmd.add_argument("--config", metavar="FILE", help="config file")
+    invite_cmd.set_defaults(handler=lambda args: _discord_cli("cli_invite", args))
     return parser
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Each adapter module provides ``cli_run(args) -> exit code``."""
+    import importlib
+
+    return importlib.import_module(f"peerbot.adapters.{args.platform}").cli_run(args)
+
+
+def _discord_cli(name: str, args: argparse.Namespace) -> int:
+    from peerbot.adapters import discord as discord_adapter
+
+    return getattr(discord_adapter, name)(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

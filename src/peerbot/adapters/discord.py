@@ -1,0 +1,928 @@
+"""Discord adapter: a thin translator between discord.py and the peerbot core.
+
+Platform events become core events (``MemberJoined``, ``MessagePosted``, ``MessageEdited``,
+``ModeratorCommand``, ``NudgeFeedback``); the engine decides; each core action becomes one
+Discord call (plus a fallback when a member's DMs are closed). No policy lives here: the only
+judgement this file makes is platform knowledge, such as "who counts as a moderator on
+Discord" (Manage Server, or a configured moderator role).
+
+Privacy: message text is handed to the engine and never logged; tokens are never logged.
+discord.py's own DEBUG logs would print gateway payloads (message text), so the
+``discord`` logger is kept at INFO or above.
+
+Endpoints: ``PEERBOT_DISCORD__API_URL`` and ``PEERBOT_DISCORD__GATEWAY_URL`` are applied to
+discord.py's documented knobs (``discord.http.Route.BASE`` and
+``DiscordWebSocket.DEFAULT_GATEWAY``), so REST and gateway can go through proxies, or to a
+loopback fake in tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import signal
+import sys
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+import discord
+import yarl
+from discord import app_commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from peerbot.actions import (
+    Action,
+    AlertModerators,
+    CrisisSupport,
+    Post,
+    PrivateMessage,
+    PrivateNudge,
+    ReplyToModerator,
+)
+from peerbot.events import (
+    Channel,
+    Community,
+    Event,
+    Member,
+    MemberJoined,
+    MessageEdited,
+    MessagePosted,
+    ModeratorCommand,
+    NudgeFeedback,
+)
+from peerbot.prompts import THEMES
+
+log = logging.getLogger("peerbot.discord")
+
+PLATFORM = "discord"
+DEFAULT_API_URL = "https://discord.com/api/v10"
+DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
+JUMP_BASE = "https://discord.com/channels"
+
+#: What the bot needs in a server (the invite asks for exactly these).
+BOT_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    create_public_threads=True,
+    create_private_threads=True,
+    read_message_history=True,
+    embed_links=True,
+)
+OAUTH_SCOPES = ("bot", "applications.commands")
+
+#: Labels of the buttons under a private nudge, by the engine's feedback choice.
+FEEDBACK_LABELS = {"helpful": "Thanks", "not_helpful": "This wasn't fair", "why": "Why did I get this?"}
+FEEDBACK_STYLES = {
+    "helpful": discord.ButtonStyle.success,
+    "not_helpful": discord.ButtonStyle.secondary,
+    "why": discord.ButtonStyle.secondary,
+}
+
+DM_HELP = (
+    "Hi! I'm peerbot, the helper for this peer-support community. I don't chat in DMs, but "
+    "here's what I do: welcome new members, post one encouragement prompt a day, and send a "
+    "gentle private note when a message reads as criticism, gossip or mockery of a person "
+    "(never for sharing your own struggles). If you're in crisis, call or text 988 (US) any "
+    "time. Moderators manage me with the /peerbot command in the server."
+)
+FEEDBACK_THANKS = "Thanks, noted. Your answer helps tune peerbot for this community."
+PRIVATE_THREAD_NAME = "A private note from peerbot"
+NOT_IN_SERVER = "peerbot's commands work inside a server, not in DMs."
+
+DmFallback = str  # "thread" | "skip"
+
+T = TypeVar("T")
+
+
+# --------------------------------------------------------------------- operator errors
+class DiscordStartupError(Exception):
+    """Start-up failed for a reason the operator must fix; ``str()`` says how."""
+
+
+def intents_message(requested: discord.Intents) -> str:
+    """What to switch on in the Developer Portal when Discord refuses privileged intents."""
+    names = []
+    if requested.members:
+        names.append("SERVER MEMBERS INTENT (peerbot needs it to see members join)")
+    if requested.message_content:
+        names.append("MESSAGE CONTENT INTENT (peerbot needs it to read messages)")
+    if requested.presences:
+        names.append("PRESENCE INTENT")
+    switches = "\n".join(f"  - {name}" for name in names)
+    return (
+        "Discord refused to connect: the bot asked for privileged gateway intents that are not "
+        "enabled for this application (close code 4014).\n"
+        "Open https://discord.com/developers/applications -> your application -> Bot -> "
+        "Privileged Gateway Intents, and turn on:\n"
+        f"{switches}\n"
+        "then save and start peerbot again. (Bots in 100 or more servers need Discord's "
+        "approval for these intents.)"
+    )
+
+
+def required_intents() -> discord.Intents:
+    """guilds, members (privileged), guild and DM messages, message content (privileged)."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.members = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    intents.message_content = True
+    return intents
+
+
+def configure_endpoints(api_url: str = DEFAULT_API_URL, gateway_url: str = DEFAULT_GATEWAY_URL) -> None:
+    """Point discord.py's REST and gateway at the given URLs (process-wide knobs)."""
+    Route.BASE = api_url.rstrip("/")
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+def invite_url(application_id: int | str) -> str:
+    """The OAuth2 URL that adds the bot to a server with the scopes and permissions it needs."""
+    return discord.utils.oauth_url(application_id, permissions=BOT_PERMISSIONS, scopes=OAUTH_SCOPES)
+
+
+def jump_link(guild_id: str | int, channel_id: str | int, message_id: str | int) -> str:
+    return f"{JUMP_BASE}/{guild_id}/{channel_id}/{message_id}"
+
+
+def _quiet_discord_logs() -> None:
+    # discord.py logs whole gateway payloads (message text) at DEBUG.
+    for name in ("discord", "discord.gateway", "discord.client", "discord.http", "discord.state"):
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < logging.INFO:
+            logger.setLevel(logging.INFO)
+
+
+# ------------------------------------------------------------------- feedback buttons
+class FeedbackButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"peerbot:fb:(?P<verdict>helpful|not_helpful|why):(?P<guild>\d+):(?P<nudge>[A-Za-z0-9_.-]{1,60})",
+):
+    """A button under a nudge DM. Everything it needs is in its custom_id, so clicks work
+    after a restart with no stored view (a persistent dynamic item)."""
+
+    def __init__(self, verdict: str, guild_id: str, nudge_id: str) -> None:
+        self.verdict, self.guild_id, self.nudge_id = verdict, guild_id, nudge_id
+        super().__init__(
+            discord.ui.Button(
+                label=FEEDBACK_LABELS.get(verdict, verdict),
+                style=FEEDBACK_STYLES.get(verdict, discord.ButtonStyle.secondary),
+                custom_id=f"peerbot:fb:{verdict}:{guild_id}:{nudge_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> FeedbackButton:
+        return cls(match["verdict"], match["guild"], match["nudge"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        adapter: DiscordAdapter = interaction.client.adapter  # type: ignore[attr-defined]
+        await adapter.on_feedback(interaction, self.verdict, self.guild_id, self.nudge_id)
+
+
+def feedback_view(guild_id: str, nudge_id: str, choices: Sequence[str]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for verdict in choices:
+        if verdict in FEEDBACK_LABELS:
+            view.add_item(FeedbackButton(verdict, guild_id, nudge_id))
+    return view
+
+
+# ------------------------------------------------------------------------------ client
+class _Handlers:
+    """Event handlers shared by the plain and the sharded client; all delegate to the adapter."""
+
+    adapter: DiscordAdapter
+    tree: app_commands.CommandTree
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(FeedbackButton)  # type: ignore[attr-defined]
+        if self.adapter.sync_on_start:
+            await self.adapter.sync_commands()
+
+    async def on_message(self, message: discord.Message) -> None:
+        await self.adapter.on_message(message)
+
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        await self.adapter.on_message_edit(payload.message)
+
+    async def on_member_join(self, member: discord.Member) -> None:
+        await self.adapter.on_member_join(member)
+
+    async def on_ready(self) -> None:
+        log.info("connected to Discord as bot %s in %d servers", self.user.id if self.user else "?",
+                 len(self.guilds))  # type: ignore[attr-defined]
+        self.adapter.start_ticking()
+
+
+class PeerbotClient(_Handlers, discord.Client):
+    pass
+
+
+class PeerbotShardedClient(_Handlers, discord.AutoShardedClient):
+    pass
+
+
+@dataclass
+class Delivery:
+    """How a private message reached a member: "dm", "thread" (DMs closed, private thread),
+    "skipped" (DMs closed, fallback off or impossible) or "failed"."""
+
+    kind: str  # the action: nudge, crisis, private
+    member_id: str
+    via: str
+
+
+# ----------------------------------------------------------------------------- adapter
+class DiscordAdapter:
+    """Runs a discord.py client and translates between it and ``engine``.
+
+    ``observer`` (optional) is called after each event with ``(event, actions, seconds)``;
+    tests and benchmarks use it, production leaves it unset.
+    """
+
+    def __init__(
+        self,
+        engine: Any,
+        *,
+        token: str,
+        api_url: str = DEFAULT_API_URL,
+        gateway_url: str = DEFAULT_GATEWAY_URL,
+        shard_count: int | None = None,
+        shard_ids: Sequence[int] | None = None,
+        moderator_roles: Sequence[str] = ("moderator",),
+        dm_fallback: DmFallback = "thread",
+        prompt_thread: bool = False,
+        sync_on_start: bool = True,
+        tick_interval: float = 15.0,
+        guild_ready_timeout: float = 2.0,
+        retries: int = 2,
+        retry_delay: float = 0.5,
+        observer: Callable[[Event, list[Action], float], None] | None = None,
+    ) -> None:
+        if dm_fallback not in ("thread", "skip"):
+            raise ValueError('dm_fallback must be "thread" or "skip"')
+        self.engine = engine
+        self._token = token
+        self.api_url, self.gateway_url = api_url, gateway_url
+        self.moderator_roles = {r.lower() for r in moderator_roles}
+        self.dm_fallback = dm_fallback
+        self.prompt_thread = prompt_thread
+        self.sync_on_start = sync_on_start
+        self.tick_interval = tick_interval
+        self._ticker: asyncio.Task[None] | None = None
+        self.retries, self.retry_delay = retries, retry_delay
+        self.observer = observer
+        self.deliveries: list[Delivery] = []
+        self.failures: Counter[str] = Counter()
+        self.intents = required_intents()
+        configure_endpoints(api_url, gateway_url)
+        _quiet_discord_logs()
+        options: dict[str, Any] = dict(
+            intents=self.intents,
+            guild_ready_timeout=guild_ready_timeout,
+            allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=True),
+            chunk_guilds_at_startup=False,
+        )
+        client: discord.Client
+        if shard_count is not None:
+            client = PeerbotShardedClient(shard_count=shard_count, shard_ids=list(shard_ids) if shard_ids else None,
+                                          **options)
+        else:
+            client = PeerbotClient(**options)
+        client.adapter = self  # type: ignore[attr-defined]
+        self.client = client
+        self.tree = app_commands.CommandTree(client)
+        client.tree = self.tree  # type: ignore[attr-defined]
+        self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]
+        self.tree.add_command(build_command_group(self))
+
+    @classmethod
+    def from_settings(cls, engine: Any, settings: Any, **overrides: Any) -> DiscordAdapter:
+        ds = settings.discord
+        if ds.token is None or not ds.token.get_secret_value():
+            raise DiscordStartupError(
+                "no Discord bot token: set PEERBOT_DISCORD__TOKEN (Developer Portal -> your "
+                "application -> Bot -> Reset Token)"
+            )
+        options: dict[str, Any] = dict(
+            token=ds.token.get_secret_value(),
+            api_url=ds.api_url,
+            gateway_url=ds.gateway_url,
+            shard_count=ds.shard_count,
+            shard_ids=ds.shard_ids,
+        )
+        if ds.shard_ids and ds.shard_count is None:
+            raise DiscordStartupError("discord.shard_ids needs discord.shard_count (the total number of shards)")
+        for name, option in (("moderator_roles", "moderator_roles"), ("dm_fallback", "dm_fallback"),
+                             ("prompt_thread", "prompt_thread"), ("sync_commands_on_start", "sync_on_start")):
+            if hasattr(ds, name):
+                options[option] = getattr(ds, name)
+        options.update(overrides)
+        return cls(engine, **options)
+
+    # ---------------------------------------------------------------- running
+    async def login(self) -> None:
+        try:
+            await self.client.login(self._token)
+        except discord.LoginFailure:
+            raise DiscordStartupError(
+                "Discord rejected the bot token (401): check PEERBOT_DISCORD__TOKEN; a reset token "
+                "invalidates the old one"
+            ) from None
+
+    async def run(self) -> None:
+        """Log in and stay connected until closed. Operator problems raise DiscordStartupError."""
+        await self.login()
+        await self.connect()
+
+    async def connect(self) -> None:
+        """Connect the gateway (after ``login``) and stay connected until closed."""
+        try:
+            await self.client.connect(reconnect=True)
+        except discord.PrivilegedIntentsRequired:
+            raise DiscordStartupError(intents_message(self.intents)) from None
+        except discord.ConnectionClosed as exc:
+            if exc.code == 4004:
+                raise DiscordStartupError("Discord rejected the bot token at the gateway (4004)") from None
+            raise
+        finally:
+            if self._ticker is not None:
+                self._ticker.cancel()
+            if not self.client.is_closed():
+                await self.client.close()
+
+    async def close(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+        await self.client.close()
+
+    def start_ticking(self) -> None:
+        """Start the clock that asks the engine for due prompts and held welcomes (once)."""
+        if self._ticker is None and self.tick_interval > 0:
+            self._ticker = asyncio.create_task(self._tick_loop(), name="peerbot-discord-tick")
+
+    async def _tick_loop(self) -> None:
+        while not self.client.is_closed():
+            await self.tick()
+            await asyncio.sleep(self.tick_interval)
+
+    async def tick(self, now: datetime | None = None) -> list[Action]:
+        """One clock tick for every server this process serves (its shards' guilds only)."""
+        now = now or datetime.now(timezone.utc)
+        done: list[Action] = []
+        for guild in list(self.client.guilds):
+            try:
+                actions = await self.engine.tick(self.community(guild), now)
+            except Exception:
+                log.exception("engine tick failed for discord:%s", guild.id)
+                continue
+            for action in actions:
+                try:
+                    await self.perform(action)
+                except Exception:
+                    self.failures[type(action).__name__] += 1
+                    log.exception("could not perform %s for discord:%s", type(action).__name__, guild.id)
+            done += actions
+        return done
+
+    async def sync_commands(self, guild_id: int | None = None) -> list[app_commands.AppCommand]:
+        """Register the slash commands: globally, or in one server (instant, for testing)."""
+        if guild_id is not None:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            return await self.tree.sync(guild=guild)
+        return await self.tree.sync()
+
+    # ------------------------------------------------------------- translation in
+    @staticmethod
+    def community(guild: discord.Guild) -> Community:
+        return Community(PLATFORM, str(guild.id), guild.name)
+
+    @staticmethod
+    def member(user: discord.abc.User) -> Member:
+        roles: set[str] = set()
+        for role in getattr(user, "roles", ()):
+            if role.is_default():
+                continue
+            roles.add(str(role.id))
+            roles.add(role.name)
+        return Member(id=str(user.id), name=getattr(user, "display_name", user.name),
+                      roles=frozenset(roles), is_bot=user.bot)
+
+    def _ignored(self, message: discord.Message) -> bool:
+        me = self.client.user
+        return (
+            message.author.bot
+            or message.webhook_id is not None
+            or (me is not None and message.author.id == me.id)
+            or message.type not in (discord.MessageType.default, discord.MessageType.reply)
+        )
+
+    @staticmethod
+    def _policy_channel(channel: Any) -> Channel | None:
+        """The channel a message's settings come from: a thread counts as its parent channel."""
+        if isinstance(channel, discord.Thread):
+            parent = channel.parent
+            return Channel(id=str(channel.parent_id), name=parent.name if parent else "")
+        if isinstance(channel, (discord.TextChannel, discord.VoiceChannel, discord.StageChannel)):
+            return Channel(id=str(channel.id), name=channel.name)
+        return None
+
+    def _message_event(self, message: discord.Message, *, edited: bool) -> MessagePosted | None:
+        assert message.guild is not None
+        channel = self._policy_channel(message.channel)
+        if channel is None:
+            return None
+        cls = MessageEdited if edited else MessagePosted
+        stamp = message.edited_at if edited else message.created_at
+        event_id = f"discord:{'edit' if edited else 'msg'}:{message.id}"
+        if edited and message.edited_at is not None:
+            event_id += f":{int(message.edited_at.timestamp() * 1000)}"
+        return cls(
+            event_id=event_id,
+            community=self.community(message.guild),
+            at=stamp or datetime.now(timezone.utc),
+            channel=channel,
+            author=self.member(message.author),
+            message_id=str(message.id),
+            text=message.content,
+            link=message.jump_url,
+            mentioned_names=tuple(m.display_name for m in message.mentions),
+        )
+
+    async def on_message(self, message: discord.Message) -> None:
+        if self._ignored(message):
+            return
+        if message.guild is None:
+            if isinstance(message.channel, discord.DMChannel):
+                await self._call("dm help", message.channel.send, DM_HELP)
+            return
+        event = self._message_event(message, edited=False)
+        if event is not None:
+            await self.dispatch(event)
+
+    async def on_message_edit(self, message: discord.Message) -> None:
+        # MESSAGE_UPDATE also fires for embeds unfurling; only real edits count.
+        if message.guild is None or message.edited_at is None or self._ignored(message):
+            return
+        event = self._message_event(message, edited=True)
+        if event is not None:
+            await self.dispatch(event)
+
+    async def on_member_join(self, member: discord.Member) -> None:
+        if member.bot:
+            return
+        joined = member.joined_at or datetime.now(timezone.utc)
+        await self.dispatch(MemberJoined(
+            event_id=f"discord:join:{member.guild.id}:{member.id}:{int(joined.timestamp() * 1000)}",
+            community=self.community(member.guild),
+            at=joined,
+            member=self.member(member),
+        ))
+
+    async def dispatch(self, event: Event, interaction: discord.Interaction | None = None) -> list[Action]:
+        started = time.perf_counter()
+        try:
+            actions = list(await self.engine.handle(event))
+        except Exception:
+            log.exception("engine failed on %s %s", type(event).__name__, event.event_id)
+            actions = []
+        for action in actions:
+            try:
+                await self.perform(action, interaction)
+            except Exception:
+                # Never let one failing action stop the others; ids only in the log.
+                self.failures[type(action).__name__] += 1
+                log.exception("could not perform %s for %s", type(action).__name__, action.community.key)
+        if self.observer is not None:
+            self.observer(event, actions, time.perf_counter() - started)
+        return actions
+
+    # ------------------------------------------------------------ translation out
+    async def _call(self, what: str, func: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T | None:
+        """One platform call, retried on transient failures, reported (without text) on failure.
+
+        discord.py already waits out 429s and retries 5xx; this adds a retry for network errors
+        and a clear report. 403/404 are not retried: they will not get better."""
+        for attempt in range(self.retries + 1):
+            try:
+                return await func(*args, **kwargs)
+            except (discord.Forbidden, discord.NotFound):
+                raise
+            except (discord.HTTPException, OSError, asyncio.TimeoutError) as exc:
+                status = getattr(exc, "status", None)
+                code = getattr(exc, "code", None)
+                if attempt >= self.retries:
+                    self.failures[what] += 1
+                    log.warning("Discord call failed after %d tries: %s (status %s, code %s)",
+                                attempt + 1, what, status, code)
+                    return None
+                await asyncio.sleep(self.retry_delay * (attempt + 1))
+        return None
+
+    def _guild(self, community: Community) -> discord.Guild | None:
+        guild = self.client.get_guild(int(community.id))
+        if guild is None:
+            log.warning("not in server %s (or it is not ready yet)", community.id)
+        return guild
+
+    @staticmethod
+    def resolve_channel(guild: discord.Guild, ref: str) -> discord.abc.Messageable | None:
+        """A configured channel: an id, a <#mention>, or a name (with or without #)."""
+        ref = ref.strip()
+        digits = ref.strip("<#>")
+        if digits.isdigit():
+            channel = guild.get_channel_or_thread(int(digits))
+            if channel is not None:
+                return channel  # type: ignore[return-value]
+        name = ref.lstrip("#").lower()
+        for channel in guild.text_channels:
+            if channel.name.lower() == name:
+                return channel
+        return None
+
+    async def perform(self, action: Action, interaction: discord.Interaction | None = None) -> None:
+        if isinstance(action, ReplyToModerator) and interaction is not None:
+            await self._reply(interaction, action.text)
+        elif isinstance(action, Post):
+            await self._post(action)
+        elif isinstance(action, PrivateNudge):
+            view = feedback_view(action.community.id, action.nudge_id, action.feedback_choices)
+            await self._private("nudge", action.community, action.member_id, action.channel_id, action.text, view)
+        elif isinstance(action, CrisisSupport):
+            await self._private("crisis", action.community, action.member_id, action.channel_id, action.text)
+        elif isinstance(action, PrivateMessage):
+            if interaction is not None and interaction.user.id == int(action.member_id):
+                await self._reply(interaction, action.text)
+            else:
+                await self._private("private", action.community, action.member_id, None, action.text)
+        elif isinstance(action, ReplyToModerator):
+            await self._private("reply", action.community, action.member_id, None, action.text)
+        elif isinstance(action, AlertModerators):
+            await self._alert(action)
+        else:
+            log.warning("no Discord translation for %s", type(action).__name__)
+
+    async def _post(self, action: Post) -> None:
+        guild = self._guild(action.community)
+        if guild is None:
+            return
+        channel = self.resolve_channel(guild, action.channel)
+        if channel is None:
+            self.failures["channel not found"] += 1
+            log.warning("server %s has no channel %r for a %s post", guild.id, action.channel, action.kind)
+            return
+        mentions = discord.AllowedMentions(
+            everyone=False, roles=False, users=[discord.Object(int(m)) for m in action.mention_ids if m.isdigit()]
+        )
+        message = await self._call(f"post {action.kind}", channel.send, action.text, allowed_mentions=mentions)
+        if message is not None and action.kind == "prompt" and self.prompt_thread and message.guild is not None:
+            stamp = message.created_at.strftime("%b %d")
+            await self._call("open prompt thread", message.create_thread, name=f"Replies to today's prompt ({stamp})",
+                             auto_archive_duration=1440)
+
+    async def _private(
+        self,
+        kind: str,
+        community: Community,
+        member_id: str,
+        channel_id: str | None,
+        text: str,
+        view: discord.ui.View | None = None,
+    ) -> str:
+        """A DM; when the member's DMs are closed, a private thread (if configured) or skip."""
+        extra: dict[str, Any] = {"view": view} if view is not None else {}
+        user_id = int(member_id)
+        try:
+            user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
+            channel = user.dm_channel or await user.create_dm()
+            sent = await self._call(f"{kind} DM", channel.send, text, **extra)
+            via = "dm" if sent is not None else "failed"
+        except discord.Forbidden as exc:
+            if exc.code not in (50007, 50278):  # cannot send to this user / DMs closed
+                log.warning("DM refused for a %s (code %s)", kind, exc.code)
+            via = await self._fallback(kind, community, user_id, channel_id, text, extra)
+        except discord.NotFound:
+            via = "failed"
+            log.warning("member %s not found for a %s", member_id, kind)
+        self.deliveries.append(Delivery(kind, member_id, via))
+        if via != "dm":
+            log.info("%s for member %s in %s: DMs closed -> %s", kind, member_id, community.key, via)
+        return via
+
+    async def _fallback(
+        self, kind: str, community: Community, user_id: int, channel_id: str | None, text: str, extra: dict[str, Any]
+    ) -> str:
+        if self.dm_fallback != "thread" or channel_id is None:
+            return "skipped"
+        guild = self._guild(community)
+        parent = guild.get_channel(int(channel_id)) if guild is not None else None
+        if not isinstance(parent, discord.TextChannel):
+            return "skipped"
+        try:
+            thread = await parent.create_thread(
+                name=PRIVATE_THREAD_NAME, type=discord.ChannelType.private_thread, invitable=False,
+                auto_archive_duration=1440,
+            )
+            await thread.add_user(discord.Object(user_id))
+            sent = await self._call(f"{kind} in private thread", thread.send, text, **extra)
+        except discord.HTTPException as exc:
+            log.warning("private thread fallback failed for a %s (status %s, code %s)", kind, exc.status, exc.code)
+            return "failed"
+        return "thread" if sent is not None else "failed"
+
+    async def _alert(self, action: AlertModerators) -> None:
+        guild = self._guild(action.community)
+        if guild is None:
+            return
+        channel = self.resolve_channel(guild, action.channel)
+        if channel is None:
+            self.failures["moderator channel not found"] += 1
+            log.warning("server %s has no moderator channel %r", guild.id, action.channel)
+            return
+        link = action.link
+        if link is None and action.message_channel_id and action.message_id:
+            link = jump_link(action.community.id, action.message_channel_id, action.message_id)
+        text = action.text
+        if link and link not in text:
+            text = f"{text}\n{link}"
+        # The member is named, not pinged: an alert is for moderators only.
+        await self._call("moderator alert", channel.send, text, allowed_mentions=discord.AllowedMentions.none())
+
+    async def _reply(self, interaction: discord.Interaction, text: str) -> None:
+        if interaction.response.is_done():
+            await self._call("interaction follow-up", interaction.followup.send, text, ephemeral=True)
+        else:
+            await self._call("interaction reply", interaction.response.send_message, text, ephemeral=True)
+
+    # ------------------------------------------------------------- interactions
+    def is_moderator(self, interaction: discord.Interaction) -> bool:
+        """Manage Server (or Administrator), or one of the configured moderator roles."""
+        if interaction.permissions.manage_guild or interaction.permissions.administrator:
+            return True
+        roles = getattr(interaction.user, "roles", ())
+        return any(str(r.id) in self.moderator_roles or r.name.lower() in self.moderator_roles for r in roles)
+
+    async def run_command(self, interaction: discord.Interaction, text: str) -> None:
+        """A slash command as the engine's command line, answered only to the caller."""
+        if interaction.guild is None:
+            await interaction.response.send_message(NOT_IN_SERVER, ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        event = ModeratorCommand(
+            event_id=f"discord:cmd:{interaction.id}",
+            community=self.community(interaction.guild),
+            at=interaction.created_at,
+            author=self.member(interaction.user),
+            channel=self._policy_channel(interaction.channel) or Channel(id=str(interaction.channel_id)),
+            text=text,
+            is_moderator=self.is_moderator(interaction),
+        )
+        actions = await self.dispatch(event, interaction)
+        if not any(isinstance(a, (ReplyToModerator, PrivateMessage)) for a in actions):
+            await self._reply(interaction, "Done." if event.is_moderator else NOT_MODERATOR)
+
+    async def on_feedback(self, interaction: discord.Interaction, verdict: str, guild_id: str, nudge_id: str) -> None:
+        guild = self.client.get_guild(int(guild_id))
+        community = Community(PLATFORM, guild_id, guild.name if guild else "")
+        event = NudgeFeedback(
+            event_id=f"discord:fb:{interaction.id}",
+            community=community,
+            at=interaction.created_at,
+            member=self.member(interaction.user),
+            nudge_id=nudge_id,
+            verdict=verdict,  # type: ignore[arg-type]
+        )
+        actions = await self.dispatch(event, interaction)
+        if not interaction.response.is_done():
+            if not actions:
+                await self._call("feedback ack", interaction.response.send_message, FEEDBACK_THANKS, ephemeral=True)
+            else:
+                await self._call("feedback ack", interaction.response.defer)
+
+    async def _on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        log.error("slash command failed: %s", type(getattr(error, "original", error)).__name__,
+                  exc_info=getattr(error, "original", error))
+        try:
+            await self._reply(interaction, "Sorry, that didn't work. The error was logged for the operator.")
+        except discord.HTTPException:
+            pass
+
+
+NOT_MODERATOR = "Only moderators (Manage Server, or a moderator role) can use peerbot's commands."
+
+
+def _channel_ref(channel: discord.abc.GuildChannel | None) -> str:
+    return f"#{channel.name}" if channel is not None else ""
+
+
+def build_command_group(adapter: DiscordAdapter) -> app_commands.Group:
+    """The ``/peerbot`` slash commands. Each one becomes an engine command line; the engine
+    decides, replies and writes the audit trail. The commands are hidden from members without
+    Manage Server by default (server admins can grant them to a moderator role under Server
+    Settings -> Integrations); the check in code (``is_moderator``) is what counts."""
+    group = app_commands.Group(
+        name="peerbot",
+        description="Moderator tools for peerbot",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    def line(*parts: object) -> str:
+        return " ".join(str(p) for p in parts if p not in (None, ""))
+
+    @group.command(name="settings", description="Show peerbot's settings for this server")
+    async def settings_(interaction: discord.Interaction) -> None:
+        await adapter.run_command(interaction, "settings")
+
+    @group.command(name="threshold", description="Set the nudge threshold (0-1; higher = fewer nudges)")
+    @app_commands.describe(value="0 to 1", channel="only in this channel (default: everywhere)")
+    async def threshold(interaction: discord.Interaction, value: app_commands.Range[float, 0.0, 1.0],
+                        channel: discord.TextChannel | None = None) -> None:
+        await adapter.run_command(interaction, line("threshold", f"{value:g}", _channel_ref(channel)))
+
+    @group.command(name="nudges", description="Turn nudges on or off, everywhere or in one channel")
+    async def nudges(interaction: discord.Interaction, enabled: bool,
+                     channel: discord.TextChannel | None = None) -> None:
+        await adapter.run_command(interaction, line("nudges", "on" if enabled else "off", _channel_ref(channel)))
+
+    @group.command(name="exempt", description="Never nudge members with a role, or in a channel")
+    async def exempt(interaction: discord.Interaction, role: discord.Role | None = None,
+                     channel: discord.TextChannel | None = None) -> None:
+        target = ("role", role.name) if role else ("channel", _channel_ref(channel)) if channel else ()
+        await adapter.run_command(interaction, line("exempt", *target))
+
+    @group.command(name="unexempt", description="Remove a role or channel exemption")
+    async def unexempt(interaction: discord.Interaction, role: discord.Role | None = None,
+                       channel: discord.TextChannel | None = None) -> None:
+        target = ("role", role.name) if role else ("channel", _channel_ref(channel)) if channel else ()
+        await adapter.run_command(interaction, line("unexempt", *target))
+
+    @group.command(name="schedule", description="Show, or change, when the daily prompt is posted")
+    @app_commands.describe(time="24-hour local time, e.g. 09:00", weekdays="e.g. mon,wed,fri (or daily)")
+    async def schedule(interaction: discord.Interaction, time: str | None = None, weekdays: str | None = None) -> None:
+        await adapter.run_command(interaction, line("schedule", time, weekdays if time else None))
+
+    prompts = app_commands.Group(name="prompts", description="The encouragement prompt library", parent=group)
+
+    @prompts.command(name="list", description="List the prompts")
+    async def prompts_list(interaction: discord.Interaction) -> None:
+        await adapter.run_command(interaction, "prompts list")
+
+    @prompts.command(name="add", description="Add a prompt")
+    @app_commands.choices(theme=[app_commands.Choice(name=t, value=t) for t in THEMES][:25])
+    async def prompts_add(interaction: discord.Interaction, theme: app_commands.Choice[str],
+                          text: app_commands.Range[str, 1, 500]) -> None:
+        await adapter.run_command(interaction, line("prompts add", theme.value, text))
+
+    @prompts.command(name="remove", description="Remove a prompt by id")
+    async def prompts_remove(interaction: discord.Interaction, prompt_id: str) -> None:
+        await adapter.run_command(interaction, line("prompts remove", prompt_id))
+
+    @prompts.command(name="preview", description="Show the next prompt (or one by id) without posting it")
+    async def prompts_preview(interaction: discord.Interaction, prompt_id: str | None = None) -> None:
+        await adapter.run_command(interaction, line("prompts preview", prompt_id))
+
+    @group.command(name="test", description="See what peerbot's analyzer makes of a text (only you see it)")
+    async def test(interaction: discord.Interaction, text: app_commands.Range[str, 1, 2000]) -> None:
+        await adapter.run_command(interaction, line("test", text))
+
+    @group.command(name="stats", description="Nudges, alerts, welcomes, prompts and feedback, in numbers")
+    async def stats(interaction: discord.Interaction, days: app_commands.Range[int, 1, 366] = 7) -> None:
+        await adapter.run_command(interaction, line("stats", days))
+
+    @group.command(name="help", description="What each peerbot command does")
+    async def help_(interaction: discord.Interaction) -> None:
+        await adapter.run_command(interaction, "help")
+
+    @group.command(name="audit", description="Recent settings changes")
+    async def audit(interaction: discord.Interaction) -> None:
+        await adapter.run_command(interaction, "audit")
+
+    return group
+
+
+# --------------------------------------------------------------------------------- CLI
+# ``peerbot run discord``, ``peerbot discord sync`` and ``peerbot discord invite`` call these;
+# each prints its own operator messages and returns an exit code.
+EXIT_OK, EXIT_CONFIG, EXIT_STARTUP = 0, 2, 1
+
+
+def _load(args: Any) -> Any:
+    from peerbot.settings import ConfigError, load_settings
+
+    try:
+        return load_settings(getattr(args, "config", None))
+    except ConfigError as exc:
+        print(f"peerbot: error: {exc}", file=sys.stderr)
+        return None
+
+
+def _setup_logging(settings: Any) -> None:
+    logging.basicConfig(level=getattr(logging, settings.log_level, logging.INFO),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _quiet_discord_logs()
+
+
+async def _open_engine(settings: Any) -> tuple[Any, Any]:
+    from peerbot.engine import Engine
+    from peerbot.store import open_store
+
+    store = await open_store(settings.database_url)
+    return Engine(store, settings), store
+
+
+def cli_run(args: Any) -> int:
+    """``peerbot run discord``: connect and serve until interrupted (SIGINT/SIGTERM)."""
+    settings = _load(args)
+    if settings is None:
+        return EXIT_CONFIG
+    _setup_logging(settings)
+
+    async def main() -> int:
+        engine, store = await _open_engine(settings)
+        try:
+            adapter = DiscordAdapter.from_settings(engine, settings)
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(NotImplementedError, RuntimeError):
+                    loop.add_signal_handler(sig, lambda: asyncio.ensure_future(adapter.close()))
+            await adapter.run()
+            return EXIT_OK
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(main())
+    except DiscordStartupError as exc:
+        print(f"peerbot: error: {exc}", file=sys.stderr)
+        return EXIT_STARTUP
+
+
+def cli_sync(args: Any) -> int:
+    """``peerbot discord sync [--guild ID]``: register the slash commands, then exit."""
+    settings = _load(args)
+    if settings is None:
+        return EXIT_CONFIG
+    _setup_logging(settings)
+
+    async def main() -> int:
+        adapter = DiscordAdapter.from_settings(None, settings, sync_on_start=False)
+        try:
+            await adapter.login()
+            synced = await adapter.sync_commands(getattr(args, "guild", None))
+        finally:
+            await adapter.close()
+        where = f"server {args.guild} (available now)" if getattr(args, "guild", None) else \
+            "all servers (Discord may take up to an hour to show new global commands)"
+        names = ", ".join(sorted("/" + c.name for c in synced))
+        print(f"synced {names} to {where}")
+        return EXIT_OK
+
+    try:
+        return asyncio.run(main())
+    except DiscordStartupError as exc:
+        print(f"peerbot: error: {exc}", file=sys.stderr)
+        return EXIT_STARTUP
+
+
+def cli_invite(args: Any) -> int:
+    """``peerbot discord invite``: print the URL that adds the bot to a server."""
+    settings = _load(args)
+    if settings is None:
+        return EXIT_CONFIG
+    app_id = getattr(args, "application_id", None) or settings.discord.application_id
+    if not app_id:
+        token = settings.discord.token
+        if token is None or not token.get_secret_value():
+            print("peerbot: error: set PEERBOT_DISCORD__APPLICATION_ID (Developer Portal -> General "
+                  "Information -> Application ID) or PEERBOT_DISCORD__TOKEN", file=sys.stderr)
+            return EXIT_CONFIG
+
+        async def lookup() -> int:
+            adapter = DiscordAdapter.from_settings(None, settings, sync_on_start=False)
+            try:
+                await adapter.login()
+                return int(adapter.client.application_id or 0)
+            finally:
+                await adapter.close()
+
+        try:
+            app_id = asyncio.run(lookup())
+        except DiscordStartupError as exc:
+            print(f"peerbot: error: {exc}", file=sys.stderr)
+            return EXIT_STARTUP
+    print(invite_url(app_id))
+    return EXIT_OK
