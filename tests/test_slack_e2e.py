@@ -526,3 +526,73 @@ def test_socket_mode_event_acked_and_handled_then_reconnects_on_disconnect(tmp_p
             await fake.stop()
 
     run(scenario())
+
+
+# -- `peerbot run slack` as its own process ---------------------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_peerbot_run_slack_http_mode_answers_signed_requests_from_another_process(tmp_path, logs):
+    import os
+    import signal
+    import sys
+
+    async def scenario():
+        async with FakeSlack(team_id=TEAM, users=USERS, channels=CHANNELS) as fake:
+            port = _free_port()
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("PEERBOT_", "SLACK_"))}
+            env.update({
+                "PEERBOT_SLACK__MODE": "http", "PEERBOT_SLACK__HOST": "127.0.0.1", "PEERBOT_SLACK__PORT": str(port),
+                "PEERBOT_SLACK__API_URL": fake.api_url, "PEERBOT_SLACK__BOT_TOKEN": fake.bot_token,
+                "PEERBOT_SLACK__SIGNING_SECRET": SECRET,
+                "PEERBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
+                # no prompt may fall due while the test runs
+                "PEERBOT_COMMUNITY__PROMPTS__ENABLED": "false",
+            })
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "peerbot.cli", "run", "slack", cwd=tmp_path, env=env,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            url = f"http://127.0.0.1:{port}/slack/events"
+            try:
+                async with aiohttp.ClientSession() as http:
+                    deadline = time.monotonic() + 8
+                    while True:
+                        try:
+                            async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
+                                if r.status == 200:
+                                    break
+                        except aiohttp.ClientConnectionError:
+                            pass
+                        assert proc.returncode is None, await proc.stderr.read()
+                        assert time.monotonic() < deadline, "peerbot run slack did not start listening"
+                        await asyncio.sleep(0.05)
+                    raw = json.dumps(event_callback({"type": "message", "channel": "C0GENERAL", "user": "UALICE",
+                                                     "text": CRITICISM, "ts": f"{time.time():.6f}",
+                                                     "channel_type": "channel"}, team_id=TEAM)).encode()
+                    async with http.post(url, data=raw, headers={**signed_headers(SECRET, raw),
+                                         "X-Slack-Signature": "v0=" + "1" * 64}) as r:
+                        assert r.status == 401
+                    async with http.post(url, data=raw, headers=signed_headers(SECRET, raw)) as r:
+                        assert r.status == 200
+                    nudge = (await fake.wait_for("chat.postEphemeral", timeout=5))[0]
+                    assert nudge.args["user"] == "UALICE"
+                    async with http.post(url, data=raw, headers=signed_headers(SECRET, raw, retry_num=1)) as r:
+                        assert r.status == 200
+                    await asyncio.sleep(0.2)
+                    assert len(fake.calls_to("chat.postEphemeral")) == 1
+            finally:
+                if proc.returncode is None:
+                    proc.send_signal(signal.SIGTERM)
+                out, err = await asyncio.wait_for(proc.communicate(), 5)
+            assert proc.returncode == 0, err.decode()
+            assert CRITICISM.encode() not in out + err, (out + err).decode()[-3000:]  # nothing logs the message text
+            assert SECRET.encode() not in out + err and fake.bot_token.encode() not in out + err
+
+    run(scenario())

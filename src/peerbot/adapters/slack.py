@@ -47,7 +47,7 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -109,6 +109,38 @@ _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 CACHE_SECONDS = 300.0
 
 
+class SlackPayloadFilter(logging.Filter):
+    """Keeps Slack payloads (message text) out of the logs.
+
+    slack_bolt logs the whole request body at INFO when a signature is invalid, and both
+    libraries log payloads at DEBUG. On a logger or handler, this filter drops DEBUG records
+    of ``slack_bolt``/``slack_sdk`` and rewrites the invalid-signature line without the body.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(("slack_bolt", "slack_sdk")):
+            return True
+        if record.levelno < logging.INFO:
+            return False
+        message = record.getMessage()
+        if "body:" in message or "body=" in message:
+            record.msg = message.split("body", 1)[0].rstrip(" ,(:") + " (request body withheld)"
+            record.args = ()
+        return True
+
+
+PAYLOAD_FILTER = SlackPayloadFilter()
+# The one INFO line of slack_bolt that carries a request body.
+_BODY_LOGGERS = ("slack_bolt.RequestVerification", "slack_bolt.AsyncRequestVerification")
+
+
+def guard_logs() -> None:
+    for name in _BODY_LOGGERS:
+        logger = logging.getLogger(name)
+        if PAYLOAD_FILTER not in logger.filters:
+            logger.addFilter(PAYLOAD_FILTER)
+
+
 class Handles(Protocol):
     async def handle(self, event: Event) -> list[Action]: ...
 
@@ -167,6 +199,7 @@ class SlackAdapter:
         moderators: Iterable[str] | None = None,
         process_before_response: bool = False,
     ) -> None:
+        guard_logs()
         self.engine = engine
         self.settings = settings
         self.slack = settings.slack
@@ -600,3 +633,138 @@ class SlackAdapter:
             log.warning("slack: %s failed: %s (HTTP %s)", what, error, getattr(exc.response, "status_code", "?"))
         else:
             log.warning("slack: %s failed: %s", what, type(exc).__name__)
+
+
+# ------------------------------------------------------------------------------ runtime
+
+EXIT_OK, EXIT_STARTUP, EXIT_CONFIG = 0, 1, 2
+TICK_SECONDS = 15.0
+
+
+class SlackStartupError(Exception):
+    """Settings or credentials that keep peerbot from serving Slack; one line for the user."""
+
+
+def _quiet_slack_logs() -> None:
+    # slack_bolt and slack_sdk log whole payloads (message text) at DEBUG, and Bolt gives each
+    # of its loggers the root's level, so filter at the handlers rather than by level.
+    for handler in logging.getLogger().handlers:
+        if PAYLOAD_FILTER not in handler.filters:
+            handler.addFilter(PAYLOAD_FILTER)
+    guard_logs()
+
+
+def check_settings(slack: SlackSettings) -> None:
+    """Fail early, naming the missing variable (never printing a value)."""
+    if not slack.bot_token:
+        raise SlackStartupError("PEERBOT_SLACK__BOT_TOKEN is not set (the xoxb- bot token)")
+    if slack.mode == "http" and not slack.signing_secret:
+        raise SlackStartupError("HTTP mode needs PEERBOT_SLACK__SIGNING_SECRET (Basic Information > Signing Secret)")
+    if slack.mode == "socket" and not slack.app_token:
+        raise SlackStartupError("Socket Mode needs PEERBOT_SLACK__APP_TOKEN (an xapp- token with connections:write)")
+
+
+async def serve(settings: Settings, *, stop: asyncio.Event | None = None,
+                on_ready: Callable[[SlackAdapter, str], None] | None = None) -> None:
+    """Run peerbot on Slack until ``stop`` is set: Socket Mode or HTTP, plus the 15 s tick.
+
+    ``on_ready(adapter, where)`` is called once serving (``where`` is the HTTP URL or
+    ``"socket"``).
+    """
+    from aiohttp import web
+
+    from peerbot.engine import Engine
+    from peerbot.store import open_store
+
+    check_settings(settings.slack)
+    stop = stop or asyncio.Event()
+    store = await open_store(settings.database_url)
+    adapter: SlackAdapter | None = None
+    runner: web.AppRunner | None = None
+    ticker: asyncio.Task[None] | None = None
+    try:
+        adapter = SlackAdapter(Engine(store, settings), settings)
+        try:
+            auth = await adapter.client.auth_test()
+        except SlackApiError as exc:
+            raise SlackStartupError(f"Slack refused the bot token: {exc.response.get('error')}") from None
+        except (SlackClientError, OSError) as exc:
+            raise SlackStartupError(f"cannot reach the Slack API at {settings.slack.api_url} ({type(exc).__name__})") from None
+        team_id = auth.get("team_id") or ""
+        if settings.slack.mode == "http":
+            app = adapter.web_app()
+            app.router.add_get("/healthz", _healthz)
+            runner = web.AppRunner(app, access_log=None)
+            await runner.setup()
+            # reuse_port: several worker processes may listen on one port (Linux).
+            site = web.TCPSite(runner, settings.slack.host, settings.slack.port, reuse_port=True)
+            await site.start()
+            port = site._server.sockets[0].getsockname()[1] if site._server else settings.slack.port  # type: ignore[union-attr]
+            where = f"http://{settings.slack.host}:{port}/slack/events"
+        else:
+            await adapter.start_socket_mode()
+            where = "socket"
+        log.info("peerbot serving Slack workspace %s (%s)", team_id, "Socket Mode" if where == "socket" else where)
+        ticker = asyncio.create_task(_tick_forever(adapter, team_id))
+        if on_ready is not None:
+            on_ready(adapter, where)
+        await stop.wait()
+    finally:
+        if ticker is not None:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
+        if adapter is not None:
+            await adapter.close()
+        if runner is not None:
+            await runner.cleanup()
+        await store.close()
+
+
+async def _healthz(request: Any) -> Any:
+    from aiohttp import web
+
+    return web.Response(text="ok")
+
+
+async def _tick_forever(adapter: SlackAdapter, team_id: str) -> None:
+    while True:
+        try:
+            await adapter.tick(team_id)
+        except Exception:  # a bad tick must not stop the bot; the next one retries
+            log.exception("slack: tick failed")
+        await asyncio.sleep(TICK_SECONDS)
+
+
+def cli_run(args: Any) -> int:
+    """``peerbot run slack``: serve until interrupted (SIGINT/SIGTERM)."""
+    import signal
+    import sys
+
+    from peerbot.settings import ConfigError, load_settings
+
+    try:
+        settings = load_settings(getattr(args, "config", None))
+    except ConfigError as exc:
+        print(f"peerbot: error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    logging.basicConfig(level=getattr(logging, settings.log_level, logging.INFO),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _quiet_slack_logs()
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        await serve(settings, stop=stop)
+
+    try:
+        asyncio.run(main())
+    except SlackStartupError as exc:
+        print(f"peerbot: error: {exc}", file=sys.stderr)
+        return EXIT_STARTUP
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
