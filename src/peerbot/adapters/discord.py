@@ -155,6 +155,9 @@ def jump_link(guild_id: str | int, channel_id: str | int, message_id: str | int)
 
 
 def _quiet_discord_logs() -> None:
+    # peerbot never joins voice: no "PyNaCl/davey is not installed" warnings at start.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
     # discord.py logs whole gateway payloads (message text) at DEBUG.
     for name in ("discord", "discord.gateway", "discord.client", "discord.http", "discord.state"):
         logger = logging.getLogger(name)
@@ -337,6 +340,7 @@ class DiscordAdapter:
         try:
             await self.client.login(self._token)
         except discord.LoginFailure:
+            await self.client.close()
             raise DiscordStartupError(
                 "Discord rejected the bot token (401): check PEERBOT_DISCORD__TOKEN; a reset token "
                 "invalidates the old one"
