@@ -115,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze_cmd.set_defaults(handler=cmd_analyze)
 
+    from peerbot.local import register as register_local
+
+    register_local(commands)
+
     run_cmd = commands.add_parser(
         "run", help="connect to a chat platform and serve communities",
         description="Connect to PLATFORM with the settings from the config file and PEERBOT_* "
@@ -156,8 +160,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_BAD_INPUT
+    from peerbot.config import ConfigError, load_config
+
     try:
+        # Every command validates all config files first, so mistakes surface at start-up.
+        args.loaded = load_config(getattr(args, "config", None))
         return args.handler(args)
+    except ConfigError as exc:
+        print(f"peerbot: config error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except BadInput as exc:
         print(f"peerbot: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

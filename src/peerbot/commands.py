@@ -61,19 +61,23 @@ def _channel_key(name: str) -> str:
     return key
 
 
-async def _set(engine: Engine, event: ModeratorCommand, key: str, value: Any) -> None:
-    """Validate a change against the full settings model before storing it."""
+async def _set(engine: Engine, event: ModeratorCommand, key: str, value: Any, **more: Any) -> None:
+    """Validate changes against the full settings model, then store them all (or none)."""
     community = event.community
-    overrides = await engine.store.overrides(community)
-    trial = {k: v for k, v in overrides.items() if k != key}
-    if value is not None:
-        trial[key] = value
+    changes = {key: value, **{k.replace("__", "."): v for k, v in more.items()}}
+    trial = dict(await engine.store.overrides(community))
+    for name, new in changes.items():
+        trial.pop(name, None)
+        if new is not None:
+            trial[name] = new
     try:
         merge_community(engine.settings.for_community(community.key), nest(trial))
     except ValidationError as exc:
         first = exc.errors(include_input=False, include_url=False)[0]
-        raise CommandError(f"{key}: {first['msg']}") from None
-    await engine.store.set_override(community, key, value, actor_id=event.author.id, at=event.at)
+        where = ".".join(str(part) for part in first["loc"])
+        raise CommandError(f"{where}: {first['msg']}") from None
+    for name, new in changes.items():
+        await engine.store.set_override(community, name, new, actor_id=event.author.id, at=event.at)
 
 
 async def run_command(engine: Engine, event: ModeratorCommand) -> list[Action]:
@@ -180,12 +184,13 @@ async def cmd_schedule(engine: Engine, event: ModeratorCommand, rest: str) -> st
     if args:
         if not re.fullmatch(r"\d{1,2}:\d{2}", args[0]):
             raise CommandError("usage: schedule [HH:MM] [DAYS], e.g. schedule 08:30 mon,wed,fri")
-        await _set(engine, event, "prompts.time", args[0])
         if len(args) > 1:
             days = [d.strip().lower()[:3] for d in ",".join(args[1:]).split(",") if d.strip()]
             if "dai" in days or "all" in days:
                 days = list(WEEKDAYS)
-            await _set(engine, event, "prompts.weekdays", days)
+            await _set(engine, event, "prompts.time", args[0], prompts__weekdays=days)
+        else:
+            await _set(engine, event, "prompts.time", args[0])
     settings = await engine.community_settings(event.community)
     upcoming = next_scheduled(settings, event.at)
     when = upcoming.strftime("%a %Y-%m-%d %H:%M %Z") if upcoming else "never"

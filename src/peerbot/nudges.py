@@ -67,13 +67,13 @@ def decide_nudge(
 def noticed_phrase(messages: Messages, category: str, cue_names: Iterable[str]) -> str:
     """What the analyzer noticed, in plain words, from cue names only (never the text)."""
     phrases: list[str] = []
+    headline = messages.category_phrases.get(category, category)
     for name in cue_names:
         lowered = name.casefold()
         for fragment, phrase in messages.cue_phrases.items():
-            if fragment.casefold() in lowered and phrase not in phrases:
+            if fragment.casefold() in lowered and phrase not in phrases and phrase != headline:
                 phrases.append(phrase)
                 break
-    headline = messages.category_phrases.get(category, category)
     if not phrases:
         return headline
     details = phrases[:3]

@@ -1,0 +1,358 @@
+"""Commands that run peerbot locally: ``demo``, ``chat``, ``replay`` and ``config check``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+from peerbot.adapters.console import ConsoleCommunity, Printer
+from peerbot.engine import Engine
+from peerbot.events import Channel, Member
+from peerbot.nudges import decide_nudge
+from peerbot.config import Loaded, load_config
+from peerbot.prompts import prompts_path
+from peerbot.settings import CommunitySettings, masked
+from peerbot.store import open_store
+from peerbot.texts import messages_path
+from peerbot.tone import ToneReport, analyze
+
+EXIT_OK = 0
+
+
+def add_config_flag(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    # SUPPRESS on subcommands keeps them from clobbering a top-level --config.
+    parser.add_argument(
+        "--config", metavar="FILE", default=None if top else argparse.SUPPRESS,
+        help="config file (default: $PEERBOT_CONFIG, ./config/peerbot.toml, or the shipped defaults)",
+    )
+
+
+def register(commands: Any) -> None:
+    """Add this module's subcommands to the CLI's subparsers."""
+    demo = commands.add_parser("demo", help="play a scripted community through the real engine",
+                               description="Play a scripted day in a small community through the real engine "
+                               "and store, with a simulated clock, and print what members and moderators see.")
+    demo.add_argument("--db", metavar="FILE", help="keep the demo's SQLite database here (default: a temporary file)")
+    add_config_flag(demo)
+    demo.set_defaults(handler=cmd_demo)
+
+    chat = commands.add_parser("chat", help="be a community in your terminal",
+                               description="Type as members of a local community; /help lists commands.")
+    chat.add_argument("--db", metavar="FILE", help="keep the chat's SQLite database here (default: temporary)")
+    add_config_flag(chat)
+    chat.set_defaults(handler=cmd_chat)
+
+    replay = commands.add_parser("replay", help="what would have been nudged in exported history",
+                                 description="Run exported history (JSON Lines with text, author, channel, "
+                                 "time) through the analyzer and policy, and print counts per category "
+                                 "and per threshold. Prints no message text.")
+    replay.add_argument("file", metavar="FILE.jsonl")
+    replay.add_argument("--community", metavar="PLATFORM:ID", default="",
+                        help="use this community's settings from the config (default: [community])")
+    replay.add_argument("--show", action="store_true", help="list the line numbers that would be nudged")
+    add_config_flag(replay)
+    replay.set_defaults(handler=cmd_replay)
+
+    config = commands.add_parser("config", help="configuration tools")
+    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    check = config_commands.add_parser("check", help="validate and print the effective configuration",
+                                       description="Validate the config file, environment and data files; "
+                                       "print the effective configuration with secrets masked.")
+    add_config_flag(check)
+    check.set_defaults(handler=cmd_config_check)
+
+
+def _loaded(args: argparse.Namespace) -> Loaded:
+    loaded = getattr(args, "loaded", None)
+    return loaded if loaded is not None else load_config(getattr(args, "config", None))
+
+
+# -- config check ------------------------------------------------------------------------
+
+
+def cmd_config_check(args: argparse.Namespace, out: IO[str] | None = None) -> int:
+    out = out or sys.stdout
+    loaded = _loaded(args)
+    settings = loaded.settings
+    effective = masked(settings)
+    effective["communities"] = {
+        key: json.loads(settings.for_community(key).model_dump_json()) for key in settings.communities
+    }
+    out.write(f"config OK: {settings.config_file}\n")
+    out.write(f"messages: {messages_path(settings)[1]}\n")
+    themes = Counter(p.theme for p in loaded.prompts)
+    out.write(f"prompts: {prompts_path(settings)[1]} ({len(loaded.prompts)} prompts: "
+              + ", ".join(f"{t} {n}" for t, n in sorted(themes.items())) + ")\n")
+    out.write(json.dumps(effective, indent=2, default=str) + "\n")
+    return EXIT_OK
+
+
+# -- demo and chat -----------------------------------------------------------------------
+
+
+@contextmanager
+def _database(path: str | None) -> Iterator[str]:
+    if path:
+        yield f"sqlite+aiosqlite:///{Path(path).expanduser().resolve()}"
+        return
+    with tempfile.TemporaryDirectory(prefix="peerbot-demo-") as folder:
+        yield f"sqlite+aiosqlite:///{Path(folder) / 'peerbot-demo.db'}"
+
+
+def _run(coroutine_factory: Callable[[str], Coroutine[Any, Any, int]], db: str | None) -> int:
+    with _database(db) as url:
+        return asyncio.run(coroutine_factory(url))
+
+
+async def _community(loaded: Loaded, url: str, out: IO[str], start_local: datetime) -> ConsoleCommunity:
+    store = await open_store(url)
+    engine = Engine(store, loaded.settings, prompts=loaded.prompts, messages=loaded.messages)
+    local = ConsoleCommunity(engine=engine, printer=Printer(out), now=start_local)
+    zone = loaded.settings.for_community(local.community.key).zone
+    local.now = start_local.replace(tzinfo=zone)
+    return local
+
+
+#: The demo's script. Member messages here are printed, never stored (a test checks the DB).
+DEMO_WARM = "Went for a walk this morning and it helped. Thank you all for the encouragement!"
+DEMO_REPLY = "So glad to hear that, Ana. Small steps count!"
+DEMO_CRITICISM = "Ben, you always twist everything, you're such a hypocrite."
+DEMO_GOSSIP = "Did you hear about Dee? Between you and me, she's a total mess and everyone knows it."
+DEMO_MOCKERY = "Nice try Eli, real genius move there 🙄 lol"
+DEMO_STRUGGLE = "I had an awful week and feel worthless."
+DEMO_CRISIS = "I want to kill myself."
+DEMO_TEXTS = (DEMO_WARM, DEMO_REPLY, DEMO_CRITICISM, DEMO_GOSSIP, DEMO_MOCKERY, DEMO_STRUGGLE, DEMO_CRISIS)
+
+
+async def play_demo(loaded: Loaded, url: str, out: IO[str]) -> int:
+    c = await _community(loaded, url, out, datetime(2025, 6, 2, 8, 40))  # a Monday morning
+    note = c.printer.note
+    try:
+        note(f"{c.community.name}: a small peer-support community, played through the real engine and store.")
+        note("Times are the community's local time; the clock is simulated.")
+        await c.join("Mo", moderator=True)
+        await c.join("Ana")
+        c.now += timedelta(minutes=3)
+        await c.join("Ben")
+        c.now += timedelta(minutes=4)
+        note("A burst of joins: after the first few, one combined welcome instead of a flood.")
+        for name in ("Cal", "Dee", "Eli", "Fay", "Gus"):
+            await c.join(name)
+            c.now += timedelta(seconds=5)
+        await c.advance(timedelta(minutes=2))
+        note("09:00: the daily encouragement prompt, claimed in the store so it posts exactly once.")
+        await c.advance(timedelta(minutes=25))
+        await c.say("Ana", "general", DEMO_WARM)
+        await c.say("Ben", "general", DEMO_REPLY)
+        c.now += timedelta(minutes=5)
+        note("Criticism, gossip and mockery aimed at people get a private, kind nudge. Nobody else sees it.")
+        await c.say("Cal", "general", DEMO_CRITICISM)
+        await c.say("Fay", "general", DEMO_GOSSIP)
+        await c.say("Gus", "general", DEMO_MOCKERY)
+        await c.feedback("Cal", "why")
+        note("Sharing your own struggle is what this place is for: no nudge.")
+        await c.say("Dee", "general", DEMO_STRUGGLE)
+        note("Crisis language: resources privately, and an alert to moderators with a link, never the text.")
+        await c.say("Eli", "general", DEMO_CRISIS)
+        c.now += timedelta(minutes=10)
+        note("A moderator tunes peerbot: a higher threshold in #debate, and a look at the numbers.")
+        await c.command("Mo", "threshold 0.8 debate")
+        await c.command("Ana", "threshold 0.1")
+        await c.command("Mo", "stats 1")
+        note("The next morning's prompt, a different one from the library.")
+        await c.advance(timedelta(hours=24))
+        note("Done. Try it yourself: peerbot chat")
+    finally:
+        await c.engine.store.close()
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, out: IO[str] | None = None) -> int:
+    loaded = _loaded(args)
+    return _run(lambda url: play_demo(loaded, url, out or sys.stdout), args.db)
+
+
+CHAT_HELP = """Type a message to post it as the current member in the current channel, or:
+  /join NAME          a member joins (and becomes the current member)
+  /as NAME            speak as NAME          /mod NAME   make NAME a moderator
+  /channel NAME       switch channel         /wait 30m   advance the clock (m, h or d)
+  /bot COMMAND        a moderator command as the current member (try /bot help)
+  /feedback helpful|not_helpful|why          answer the current member's last nudge
+  /help               this help              /quit       leave"""
+
+_DURATION = re.compile(r"^(\d+)\s*([mhd])$")
+
+
+async def play_chat(loaded: Loaded, url: str, stdin: IO[str], out: IO[str]) -> int:
+    now = datetime.now().replace(second=0, microsecond=0)
+    c = await _community(loaded, url, out, now)
+    current, channel = "Ana", "general"
+    c.member("Mo", moderator=True)
+    c.printer.note(f"peerbot chat in {c.community.name}. You are {current} in #{channel}. /help for commands.")
+    try:
+        for raw in stdin:
+            line = raw.strip()
+            if not line:
+                continue
+            if not line.startswith("/"):
+                await c.say(current, channel, line)
+                continue
+            verb, _, rest = line.partition(" ")
+            rest = rest.strip()
+            if verb == "/quit":
+                break
+            elif verb == "/help":
+                out.write(CHAT_HELP + "\n")
+            elif verb == "/join" and rest:
+                current = rest
+                await c.join(rest)
+            elif verb == "/as" and rest:
+                current = rest
+                c.printer.note(f"you are now {rest}")
+            elif verb == "/mod" and rest:
+                c.member(rest, moderator=True)
+                c.printer.note(f"{rest} is a moderator")
+            elif verb == "/channel" and rest:
+                channel = rest.lstrip("#")
+                c.printer.note(f"now in #{channel}")
+            elif verb == "/wait" and _DURATION.match(rest):
+                amount, unit = _DURATION.match(rest).groups()  # type: ignore[union-attr]
+                step = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1)}[unit]
+                await c.advance(step * int(amount))
+                c.printer.note(f"clock: {c.now:%a %Y-%m-%d %H:%M}")
+            elif verb == "/bot" and rest:
+                await c.command(current, rest)
+            elif verb == "/feedback" and rest in ("helpful", "not_helpful", "why"):
+                await c.feedback(current, rest)
+            else:
+                c.printer.note("not understood; /help lists commands")
+    finally:
+        await c.engine.store.close()
+    return EXIT_OK
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    loaded = _loaded(args)
+    return _run(lambda url: play_chat(loaded, url, sys.stdin, sys.stdout), args.db)
+
+
+# -- replay ------------------------------------------------------------------------------
+
+SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+NUDGE_ORDER = ("criticism", "gossip", "mockery")
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    text: str
+    author: str
+    channel: str
+    at: datetime
+    roles: frozenset[str]
+
+
+def read_history(stream: IO[str], source: str, zone: Any) -> list[Row]:
+    from peerbot.cli import BadInput
+
+    rows: list[Row] = []
+    previous = datetime(2000, 1, 1, tzinfo=zone)
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"{source}: line {number}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+            raise BadInput(f"{source}: line {number}: expected an object with a string \"text\"")
+        stamp = data.get("time")
+        if stamp is None:
+            at = previous + timedelta(minutes=1)
+        else:
+            try:
+                at = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+            except ValueError:
+                raise BadInput(f"{source}: line {number}: \"time\" is not an ISO 8601 time") from None
+            at = at if at.tzinfo else at.replace(tzinfo=zone)
+        previous = at
+        roles = data.get("roles") or []
+        rows.append(Row(number, data["text"], str(data.get("author", "unknown")),
+                        str(data.get("channel", "general")).lstrip("#"), at, frozenset(map(str, roles))))
+    return rows
+
+
+def replay_counts(
+    rows: list[Row], reports: dict[int, ToneReport], settings: CommunitySettings, threshold: float
+) -> tuple[Counter[str], Counter[str], list[tuple[int, str, float]]]:
+    """Nudges per category and skips per reason at ``threshold``, with cooldowns simulated."""
+    adjusted = settings.model_copy(update={"nudges": settings.nudges.model_copy(update={"threshold": threshold})})
+    nudged: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
+    which: list[tuple[int, str, float]] = []
+    last: dict[str, datetime] = {}
+    for row in sorted(rows, key=lambda r: r.at):
+        report = reports[row.line]
+        if report.action == "crisis":
+            continue
+        channel = Channel(id=row.channel, name=row.channel)
+        author = Member(id=row.author, name=row.author, roles=row.roles)
+        decision = decide_nudge(report, adjusted, channel, author, last.get(row.author), row.at)
+        if decision.nudge:
+            nudged[report.category] += 1
+            last[row.author] = row.at
+            which.append((row.line, report.category, report.score))
+        elif decision.skipped not in (None, "no_nudge"):
+            skipped[decision.skipped or ""] += 1
+    return nudged, skipped, which
+
+
+def cmd_replay(args: argparse.Namespace, out: IO[str] | None = None) -> int:
+    from peerbot.cli import BadInput
+
+    out = out or sys.stdout
+    loaded = _loaded(args)
+    settings = loaded.settings.for_community(args.community) if args.community else loaded.settings.community
+    try:
+        with open(args.file, encoding="utf-8") as stream:
+            rows = read_history(stream, args.file, settings.zone)
+    except OSError as exc:
+        raise BadInput(f"{args.file}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{args.file}: not UTF-8 text ({exc.reason})") from None
+    reports = {row.line: analyze(row.text, threshold=settings.nudges.threshold) for row in rows}
+    crisis = [row.line for row in rows if reports[row.line].action == "crisis"]
+    current = settings.nudges.threshold
+    out.write(f"Replayed {len(rows)} messages from {args.file} "
+              f"({len({r.author for r in rows})} authors, {len({r.channel for r in rows})} channels).\n")
+    out.write(f"Crisis support + moderator alert: {len(crisis)} messages"
+              + (f" (lines {', '.join(map(str, crisis))})" if crisis and args.show else "") + "\n")
+    nudged, skipped, which = replay_counts(rows, reports, settings, current)
+    out.write(f"At your threshold {current:.2f}: {sum(nudged.values())} nudges ("
+              + ", ".join(f"{c} {nudged[c]}" for c in NUDGE_ORDER) + ")")
+    out.write("; held back by " + (", ".join(f"{k} {v}" for k, v in sorted(skipped.items())) or "nothing") + "\n")
+    if args.show:
+        for line, category, score in which:
+            out.write(f"  line {line}: {category} {score:.2f}\n")
+    out.write("\nThreshold sweep (after cooldowns, exemptions and channel settings):\n")
+    out.write(f"  {'threshold':>9}  " + "  ".join(f"{c:>9}" for c in NUDGE_ORDER) + f"  {'total':>6}\n")
+    for threshold in sorted(set(SWEEP) | {current}):
+        counts, _, _ = replay_counts(rows, reports, settings, threshold)
+        mark = "  <- current" if threshold == current else ""
+        out.write(f"  {threshold:>9.2f}  " + "  ".join(f"{counts[c]:>9}" for c in NUDGE_ORDER)
+                  + f"  {sum(counts.values()):>6}{mark}\n")
+    return EXIT_OK
+
+
+__all__ = ["add_config_flag", "register"]
