@@ -58,6 +58,9 @@ _RECOVERY = re.compile("|".join(lx.RECOVERY_MARKERS))
 _CRISIS_NOW = re.compile(
     r"\b(?:again|right now|tonight|today|anymore|any more|lately|these days|still|thinking about|planning|going to|gonna|want to|wanna|wish)\b"
 )
+_HELP_SEEKING = re.compile("|".join(lx.HELP_SEEKING))
+_OWN_RELATION = re.compile(r"\b(?:my|our) (?:(?:\w+ ){0,1})(?:" + "|".join(sorted(map(re.escape, lx.OWN_RELATIONS))) + r")s?\b")
+_LEADING_MENTIONS = re.compile(r"^(?:\s*(?:@[\w.-]+|<@!?\d+>)[,:]?)+\s*")
 _DISAGREEMENT = re.compile(r"\b(?:" + "|".join(lx.DISAGREEMENT_PHRASES) + r")\b")
 _STRUGGLE = re.compile("|".join(lx.STRUGGLE_PHRASES))
 _BABYISH = re.compile(r"\b(?:such a|big|like a|acting like a|being a|what a) (?:baby|child|toddler|drama queen|princess|crybaby)\b")
@@ -87,6 +90,7 @@ _CONTRACTIONS = {
     "hasn't": ("has", "not"),
 }
 
+_OBJECT_PRONOUNS = frozenset({"him", "them", "her", "his", "their", "your", "yourself", "themselves", "himself", "herself"})
 _COPULAS = frozenset({"is", "are", "was", "were", "be", "being", "been", "am", "seem", "seems", "look", "looks", "sound", "sounds", "act", "acts", "acting", "become", "became", "get", "gets", "getting", "got", "'s", "s"})
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "but", "because", "cause", "cuz", "when", "if", "though", "although", "while", "since", "whereas", "unless", "until", "-", "(", ")", "\""})
 _FILLERS = _COPULAS | lx.INTENSIFIERS | lx.DETERMINERS | {
@@ -189,6 +193,19 @@ def _sentiment(text: str) -> float:
     return total / count if count else 0.0
 
 
+def _lexicon_valence(tokens: list[str]) -> float:
+    """VADER's lexicon summed and squashed like its compound score, without
+    its per-call cost: good enough to tell a bitter sentence from a calm one."""
+    total = 0.0
+    for i, tok in enumerate(tokens):
+        v = _VADER_LEXICON.get(tok)
+        if v is not None:
+            if i and tokens[i - 1] in lx.NEGATIONS or (i > 1 and tokens[i - 2] in lx.NEGATIONS):
+                v = -0.74 * v
+            total += v
+    return total / (total * total + 15) ** 0.5
+
+
 def _find_names(cased: str, extra: Iterable[str]) -> frozenset[str]:
     """Capitalised words that look like people's names, lower-cased."""
     names = {n.lower().lstrip("@") for n in extra if n}
@@ -288,10 +305,19 @@ def _resolve_target(tokens: list[str], j: int, names: frozenset[str]) -> tuple[s
         kind = _target_kind(tok, names)
         if kind in {"second", "name", "third", "self"}:
             return kind, False
+        # "corrupt politicians", "hypocritical liberals": the word describes the noun it precedes.
+        if kind in {"group", "person"} and k <= j + 2:
+            return kind, False
     return None, False
 
 
+_DENIERS = frozenset({"nobody", "noone", "no-one"})
+
+
 def _negated(tokens: list[str], j: int) -> bool:
+    # "Nobody thinks you're a failure": the whole clause is denied.
+    if tokens[0] in _DENIERS or tokens[:2] == ["no", "one"]:
+        return all(t not in _CLAUSE_BREAKS for t in tokens[:j])
     for k in range(j - 1, max(-1, j - 4), -1):
         tok = tokens[k]
         if tok in lx.NEGATIONS:
@@ -322,17 +348,21 @@ def _judgement_weight(tokens: list[str], j: int, tricks: bool) -> tuple[str, flo
         else:
             break
     valence = _VADER_LEXICON.get(tok)
-    if valence is not None and valence <= -1.5 and j > 0:
-        # Only a word predicated of someone ("they are violent") counts here.
+    if valence is not None and valence <= -1.5 and tok not in lx.FEELINGS and tok not in lx.STATES:
+        # Only a word predicated of someone ("they are violent") or describing
+        # them ("violent thugs") counts here.
+        following = tokens[j + 1] if j + 1 < len(tokens) else ""
+        if following in lx.GROUP_NOUNS or following in lx.PERSON_NOUNS:
+            return "judgement", min(0.5, -valence / 5.0), tok
         for k in range(j - 1, max(-1, j - 4), -1):
             if tokens[k] in _COPULAS:
-                return "judgement", min(0.55, -valence / 5.0), tok
+                return "judgement", min(0.5, -valence / 5.0), tok
             if tokens[k] not in _FILLERS:
                 break
     return None
 
 
-def _read_sentence(tokens: list[str], names: frozenset[str], tally: _Tally, tricks: bool) -> bool:
+def _read_sentence(tokens: list[str], names: frozenset[str], tally: _Tally, tricks: bool, sentence_sentiment: float) -> bool:
     """Gather the judgement cues of one sentence; True when it names a person."""
     n = len(tokens)
     sentence_targets: set[str] = set()
@@ -348,10 +378,14 @@ def _read_sentence(tokens: list[str], names: frozenset[str], tally: _Tally, tric
         if tok in lx.PRAISE:
             tally.praise += 1
         if tok in lx.PROFANITY:
-            pending.append(("profanity", 0.3, tok, ""))
+            # "your ass", "fuck you": profanity aimed right at someone weighs more.
+            near = tokens[max(0, j - 2):j + 3]
+            aimed = any(_target_kind(t, names) in {"second", "third", "name"} for t in near)
+            pending.append(("profanity", 0.45 if aimed else 0.3, tok, ""))
             continue
         if tok in lx.ALWAYS_NEVER and j > 0:
-            before = _target_kind(tokens[j - 1], names) or (_target_kind(tokens[j - 2], names) if j > 1 and tokens[j - 1] in _COPULAS else None)
+            subject = tokens[j - 2] if j > 1 and tokens[j - 1] in _COPULAS else tokens[j - 1]
+            before = None if subject in _OBJECT_PRONOUNS else _target_kind(subject, names)
             if before in _TARGET_FACTOR and j + 1 < n and tokens[j + 1] not in lx.PRAISE:
                 pending.append(("always_never", 0.4, f"{tokens[j - 1]} {tok}", before))
             continue
@@ -389,6 +423,12 @@ def _read_sentence(tokens: list[str], names: frozenset[str], tally: _Tally, tric
 
     tally.targets |= sentence_targets
     person_here = bool(sentence_targets)
+    if "group" in sentence_targets and sentence_sentiment <= -0.5 and not pending:
+        # "liberals will believe anything": contempt for a whole group, in
+        # words no list anticipates; the sentence's sentiment carries it.
+        group_words = tuple(t for t in tokens[:5] if t in lx.GROUP_NOUNS)[:2]
+        if group_words:
+            tally.add(tally.criticism, "negative generalisation about a group", group_words, 0.5)
     for jkind, weight, word, target in pending:
         if jkind == "profanity":
             if person_here:
@@ -403,7 +443,7 @@ def _read_sentence(tokens: list[str], names: frozenset[str], tally: _Tally, tric
         if target in _TARGET_FACTOR:
             factor = _TARGET_FACTOR[target]
         elif jkind == "insult":
-            factor = 0.8 if not person_here else 0.9
+            factor = 0.6 if word in lx.DESCRIPTIVE_LABELS else (0.8 if not person_here else 0.9)
             target = "implicit"
         elif person_here and target != "thing":
             factor = 0.6
@@ -445,9 +485,12 @@ def _crisis(lower: str) -> tuple[str, tuple[str, ...]] | None:
     return "crisis", tuple(hits)
 
 
+_CLAUSES = re.compile(r"[.!?;,\n]|\b(?:and|but|though|although|yet)\b")
+
+
 def _present_crisis(lower: str) -> bool:
     """A recovery story that slides back into the present is a crisis now."""
-    for sentence in _SENTENCES.findall(lower):
+    for sentence in _CLAUSES.split(lower):
         if _CRISIS.search(sentence) and _CRISIS_NOW.search(sentence) and not _RECOVERY.search(sentence):
             return True
     return False
@@ -480,12 +523,14 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
 
     names_found = _find_names(norm.cased, names)
     sentence_scores: list[float] = []
-    for sentence in _SENTENCES.findall(lower):
+    # Mentions that open a message say who it is for; "you" is then that person.
+    body = _LEADING_MENTIONS.sub("", lower, count=1)
+    for sentence in _SENTENCES.findall(body):
         tokens = _tokens(sentence)
         if not tokens:
             continue
         start = len(tally.criticism)
-        targets_here = _read_sentence(tokens, names_found, tally, bool(norm.tricks))
+        targets_here = _read_sentence(tokens, names_found, tally, bool(norm.tricks), _lexicon_valence(tokens))
         for phrase, weight in _phrase_cues(sentence, _CONTEMPT, _CONTEMPT_W):
             tally.add(tally.criticism, "contempt", (phrase,), weight if targets_here or "you" in phrase else weight * 0.7)
         for match in _BABYISH.finditer(sentence):
@@ -539,10 +584,16 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
         if warm and kind != "mockery":
             score *= 0.5
             tally.note("warm overall (praise, positive sentiment)", (), -0.5)
-        if tally.feelings >= 2 and tally.self_refs >= 2 and "second" not in targets and kind == "criticism":
-            # Someone venting about a situation with other people in it, to be heard.
-            score *= 0.6
-            tally.note("venting own feelings", (), -0.4)
+        if "second" not in targets and kind == "criticism":
+            relation = _OWN_RELATION.search(body)
+            if relation or (tally.feelings >= 2 and tally.self_refs >= 2):
+                # Someone venting about people in their own life, to be heard.
+                score *= 0.55
+                tally.note("venting about someone in one's own life", (relation.group(0),) if relation else (), -0.45)
+            help_seeking = _HELP_SEEKING.search(body)
+            if help_seeking:
+                score *= 0.75
+                tally.note("asking for help", (help_seeking.group(0),), -0.25)
         if kind == "gossip" and sentiment >= 0.3 and tally.praise > 0:
             score = 0.0
             tally.note("good news shared", (), -1.0)

@@ -49,6 +49,24 @@ GROUP_NOUNS = frozenset(
     """.split()
 )
 
+# People in one's own life. "My husband never listens" is someone venting to
+# be heard about a person who is not in the community, not a public verdict.
+OWN_RELATIONS = frozenset(
+    """
+    mom mum mother dad father husband wife partner boyfriend girlfriend bf gf ex son daughter
+    sister brother kid kids child children parents parent family grandma grandpa grandmother
+    grandfather aunt uncle cousin fiance fiancee spouse stepdad stepmom stepfather stepmother
+    in-laws roommate boss coworker coworkers co-worker manager friend friends bestie neighbor
+    neighbour landlord teacher therapist doctor counselor sibling siblings baby
+    """.split()
+)
+
+HELP_SEEKING = (
+    r"\bhow (?:can|do|should|could) i\b", r"\bwhat (?:do|should|can) i do\b", r"\bany advice\b",
+    r"\bis it normal\b", r"\bam i (?:wrong|crazy|overreacting|the problem)\b", r"\bwhy (?:does|do|is|won't|can't) my\b",
+    r"\bhow to (?:deal|cope|handle|get over|stop)\b", r"\bi need (?:help|advice)\b", r"\bshould i\b",
+)
+
 DETERMINERS = frozenset({"the", "that", "this", "our", "your", "his", "her", "their", "my", "a", "an", "some", "these", "those", "every", "all"})
 
 # --- judging a person ---------------------------------------------------
@@ -69,6 +87,13 @@ PERSON_INSULTS: dict[str, float] = {
     asshole assholes arsehole douche douchebag dick dickhead prick wanker twat cunt
     motherfucker shithead shitbag retard retards simp karen stooge stooges puppet sheep
     dummy dummies dumbo doofus numbskull bonehead blockhead meathead pinhead stoopid
+    sicko sickos pervert perverts thug thugs dirtbag dirtbags hack hacks shill shills
+    bootlicker bootlickers cuck cucks libtard libtards moonbat wingnut wingnuts commie commies
+    nazi nazis fascist fascists terrorist terrorists criminal criminals crook crooks thief
+    thieves sheeple zombies idiotic moronic imbecilic dipshit jackass jackasses tosser
+    scumbags lowlifes degenerates deplorables hypocrits grifter grifters con-man conman
+    charlatan charlatans quack quacks weasel weasels vermin filth swine rats snakes goons
+    hypocrite lunatics maniacs psychos bigots cowards frauds liars phonies morons
     """.split()
 }
 PERSON_INSULTS.update(
@@ -81,6 +106,19 @@ PERSON_INSULTS.update(
         "trolls": 0.55, "karen": 0.6, "simp": 0.55, "snowflake": 0.6, "fraud": 0.6,
     }
 )
+# Labels that also describe (a criminal, a terrorist, a nazi): an insult when
+# said of someone present, often plain description in talk about the news.
+DESCRIPTIVE_LABELS = frozenset(
+    """
+    criminal criminals terrorist terrorists nazi nazis fascist fascists commie commies
+    communist thief thieves crook crooks hack hacks fraud frauds racist racists sexist traitor
+    traitors bully bullies liar liars bigot bigots narcissist narcissists psychopath sociopath
+    troll trolls shill shills puppet puppets sheep stooge stooges grifter grifters quack quacks
+    thug thugs pervert perverts degenerate degenerates
+    """.split()
+)
+for _word in DESCRIPTIVE_LABELS:
+    PERSON_INSULTS[_word] = min(PERSON_INSULTS.get(_word, 0.5), 0.5)
 
 # Adjectives and nouns that judge whoever they are said of: a person when the
 # sentence is about one, a thing ("the form is confusing") when it is not.
@@ -100,7 +138,12 @@ JUDGEMENTS: dict[str, float] = {
     cold-hearted self-centered self-centred narcissistic bossy pushy nosy bitchy catty snotty
     snobby stuck-up uptight slow incapable unqualified inept hopeless pointless laughable
     ridiculous absurd ludicrous joke disaster mess failure embarrassment nightmare menace
-    nuisance pest hypocritical racist sexist bigoted hateful boring dull loud
+    nuisance pest hypocritical racist sexist bigoted hateful boring dull loud awkward
+    despicable deplorable contemptible pitiful shameless spineless treasonous traitorous
+    dishonorable sleazy slimy crooked deceitful deceptive lazy-ass brain-dead brainwashed
+    moronic idiotic imbecilic senile unhinged deranged demented psychotic hysterical whiny
+    pompous self-righteous sanctimonious hypocritical ungrateful incapable clueless tone-deaf
+    stupidity idiocy ignorance incompetence hypocrisy
     """.split()
 }
 JUDGEMENTS.update(
@@ -179,7 +222,7 @@ CONTEMPT_PHRASES: dict[str, float] = {
     r"stop (?:whining|crying|complaining|acting like|pretending)": 0.5,
     r"do better": 0.4,
     r"(?:no ?one|nobody) (?:cares|asked|likes you|wants you)": 0.55,
-    r"who (?:cares|asked)": 0.5,
+    r"who (?:cares|asked)": 0.4,
     r"cry me a river": 0.5,
     r"get a clue": 0.5,
     r"learn (?:to read|how to read|some manners|to spell)": 0.5,
@@ -370,6 +413,7 @@ CRISIS_PATTERNS: tuple[str, ...] = (
     r"\b(?:hurt|hurting|hurted|cut|cutting|burn|burning|harm|harming|starve|starving|punish|punishing) my ?self\b",
     r"\bself[- ]?harm(?:ing|ed)?\b",
     r"\bsuicid(?:e|al)\b",
+    r"\b(?:suicide|suicidal) attempt\b",
     r"\b(?:overdose|od) on\b",
     r"\b(?:take|taking|swallow|swallowing) (?:them|the pills|all (?:of )?(?:them|my pills|the pills)|the whole bottle)\b",
     r"\b(?:got|have|bought|holding|stockpiling|saving up|saved up) (?:the |a |my )?(?:pills|rope|gun|razor|blade)\b",
@@ -409,4 +453,20 @@ RECOVERY_MARKERS: tuple[str, ...] = (
     r"\b(?:today|now|these days) i(?:'m| am)? (?:grateful|glad|thankful|alive|doing|okay|ok|better|here)\b",
     r"\b(?:i'm|im|i am) (?:so )?(?:glad|grateful|thankful) (?:i|to be) (?:survived|am still here|stayed|didn't|alive|here)\b",
     r"\b(?:my|our) (?:story|recovery|journey)\b",
+)
+
+# States that happen to people rather than verdicts about them ("he is angry",
+# "she was abused"): negative in VADER, but not judgement of the person.
+STATES = frozenset(
+    """
+    angry mad upset sad depressed anxious scared afraid hurt hurting sick ill dead dying
+    abused bullied raped assaulted attacked harassed hurt injured wounded killed murdered
+    victim victims grief grieving lonely alone crying cried tired exhausted stressed
+    worried nervous broken heartbroken suffering pain painful wrong bad sorry problem
+    problems trouble troubled death died cancer disease illness addicted addiction
+    depression anxiety trauma traumatized panic fear fearful lost homeless poor jealous
+    disappointed frustrated annoyed bored confused guilty ashamed embarrassed shocked
+    terrified frightened miserable desperate hopeless helpless cheating cheated lied
+    lying stealing heroin drugs drunk killing kill murder crisis violence violent war
+    """.split()
 )
