@@ -20,6 +20,7 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
+from pydantic import SecretStr
 
 from fakes.slack_server import (
     FakeSlack,
@@ -260,6 +261,17 @@ def test_criticism_gets_an_ephemeral_nudge_with_feedback_buttons(tmp_path, logs)
             assert len({b["value"] for b in buttons}) == 1  # every button carries the nudge id
             # the mention was resolved to a name for the analyzer
             assert w.fake.calls_to("users.info")[0].args["user"] == "UBOB"
+
+    run(scenario())
+
+
+def test_nudge_for_a_thread_reply_stays_in_the_thread(tmp_path, logs):
+    async def scenario():
+        async with world(tmp_path) as w:
+            await w.message(CRITICISM, user="UALICE", thread_ts="1700000000.000100")
+            await w.settle(1)
+            nudge = w.fake.calls_to("chat.postEphemeral")[0]
+            assert nudge.args["thread_ts"] == "1700000000.000100"
 
     run(scenario())
 
@@ -594,5 +606,27 @@ def test_peerbot_run_slack_http_mode_answers_signed_requests_from_another_proces
             assert proc.returncode == 0, err.decode()
             assert CRITICISM.encode() not in out + err, (out + err).decode()[-3000:]  # nothing logs the message text
             assert SECRET.encode() not in out + err and fake.bot_token.encode() not in out + err
+
+    run(scenario())
+
+
+def test_startup_refuses_missing_settings_and_a_rejected_token(tmp_path, logs):
+    from peerbot.adapters.slack import SlackStartupError, serve
+
+    async def scenario():
+        async with FakeSlack(team_id=TEAM) as fake:
+            base = _settings(fake, str(tmp_path / "s.db"))
+            cases = {
+                "BOT_TOKEN": {"bot_token": None},
+                "SIGNING_SECRET": {"signing_secret": None},
+                "APP_TOKEN": {"mode": "socket", "app_token": None},
+                "invalid_auth": {"bot_token": SecretStr("xoxb-wrong")},
+            }
+            for expected, change in cases.items():
+                settings = base.model_copy(update={"slack": base.slack.model_copy(update=change)})
+                with pytest.raises(SlackStartupError, match=expected) as info:
+                    await serve(settings)
+                assert "xoxb-wrong" not in str(info.value)
+            assert [c.method for c in fake.calls] == ["auth.test"]  # only the rejected token got that far
 
     run(scenario())
