@@ -257,6 +257,9 @@ class SlackAdapter:
 
     def web_app(self, path: str = "/slack/events") -> web.Application:
         """HTTP mode: an aiohttp application answering Events API, commands and buttons."""
+        if not self.slack.signing_secret:
+            # Without it anyone could post events: never serve HTTP unverified.
+            raise ValueError("HTTP mode needs PEERBOT_SLACK__SIGNING_SECRET")
         return self.app.web_app(path=path)
 
     async def start_socket_mode(self, *, ping_interval: float = 10) -> None:
