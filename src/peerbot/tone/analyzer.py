@@ -20,6 +20,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from peerbot.tone import lexicon as lx
 from peerbot.tone.normalize import normalize
+from peerbot.tone.screen import WORDS, ScreenedPhrases
 from peerbot.tone.report import DEFAULT_THRESHOLD, NUDGE_CATEGORIES, Cue, ToneReport
 
 __all__ = ["analyze"]
@@ -36,35 +37,28 @@ _SENTIMENT_MAX_SLICES = 24
 _MIN_NUDGE_SCORE = 0.2
 
 
-def _alternation(patterns: Iterable[str]) -> tuple[re.Pattern[str], list[str]]:
-    """One regex for many phrases; ``m.lastgroup`` tells which one matched."""
-    patterns = list(patterns)
-    body = "|".join(f"(?P<p{i}>{p})" for i, p in enumerate(patterns))
-    return re.compile(rf"(?<![\w'])(?:{body})(?![\w'])"), patterns
-
-
-def _weighted(table: dict[str, float]) -> tuple[re.Pattern[str], list[float]]:
-    regex, patterns = _alternation(table)
-    return regex, [table[p] for p in patterns]
-
-
-_CONTEMPT, _CONTEMPT_W = _weighted(lx.CONTEMPT_PHRASES)
-_SARCASM, _SARCASM_W = _weighted(lx.SARCASM_PHRASES)
-_GOSSIP, _GOSSIP_W = _weighted(lx.GOSSIP_MARKERS)
+_CONTEMPT = ScreenedPhrases.build(lx.CONTEMPT_PHRASES)
+_SARCASM = ScreenedPhrases.build(lx.SARCASM_PHRASES)
+_GOSSIP = ScreenedPhrases.build(lx.GOSSIP_MARKERS)
 _SENSITIVE = re.compile(r"\b(?:" + "|".join(lx.SENSITIVE_PHRASES) + r")\b")
-_CRISIS = re.compile("|".join(lx.CRISIS_PATTERNS))
+_CRISIS = ScreenedPhrases.build(lx.CRISIS_PATTERNS, whole_words=False)
+_CRISIS_ANY = re.compile("|".join(lx.CRISIS_PATTERNS))
 _CRISIS_NEGATED = re.compile("|".join(lx.CRISIS_NEGATIONS))
-_RECOVERY = re.compile("|".join(lx.RECOVERY_MARKERS))
+_RECOVERY = ScreenedPhrases.build(lx.RECOVERY_MARKERS, whole_words=False)
+_RECOVERY_ANY = re.compile("|".join(lx.RECOVERY_MARKERS))
 _CRISIS_NOW = re.compile(
     r"\b(?:again|right now|tonight|today|anymore|any more|lately|these days|still|thinking about|planning|going to|gonna|want to|wanna|wish)\b"
 )
-_HELP_SEEKING = re.compile("|".join(lx.HELP_SEEKING))
+_HELP_SEEKING = ScreenedPhrases.build(lx.HELP_SEEKING, whole_words=False)
 _OWN_RELATION = re.compile(r"\b(?:my|our) (?:(?:\w+ ){0,1})(?:" + "|".join(sorted(map(re.escape, lx.OWN_RELATIONS))) + r")s?\b")
 _LEADING_MENTIONS = re.compile(r"^(?:\s*(?:@[\w.-]+|<@!?\d+>)[,:]?)+\s*")
-_DISAGREEMENT = re.compile(r"\b(?:" + "|".join(lx.DISAGREEMENT_PHRASES) + r")\b")
+_DISAGREEMENT = ScreenedPhrases.build(lx.DISAGREEMENT_PHRASES)
 _STRUGGLE = re.compile("|".join(lx.STRUGGLE_PHRASES))
+_BABY_WORDS = frozenset({"baby", "child", "toddler", "drama", "princess", "crybaby"})
 _BABYISH = re.compile(r"\b(?:such a|big|like a|acting like a|being a|what a) (?:baby|child|toddler|drama queen|princess|crybaby)\b")
 
+_LAUGHTER = re.compile(r"\b(?:" + "|".join(sorted(lx.LAUGHTER, key=len, reverse=True)) + r"|hahah\w*)\b")
+_MOCKING_EMOJI = re.compile("[" + "".join(sorted(lx.MOCKING_EMOJI)) + "]")
 _SENTENCES = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _TOKEN = re.compile(r"@[\w.-]+|<@!?\d+>|[a-z0-9]+(?:['-][a-z0-9]+)*|\*+|[^\s\w]")
 _CASED_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|[.!?\n]")
@@ -90,6 +84,13 @@ _CONTRACTIONS = {
     "hasn't": ("has", "not"),
 }
 
+_TARGET_WORDS = lx.SECOND | lx.THIRD | lx.THIRD_PLURAL | lx.GROUP_NOUNS | lx.PERSON_NOUNS
+# Any of these in a sentence means its words must be walked one by one.
+_JUDGING_WORDS = (
+    frozenset(lx.PERSON_INSULTS) | frozenset(lx.JUDGEMENTS) | frozenset(w for w, v in lx.BLAME_VERBS.items() if v > 0) | lx.PROFANITY
+    | lx.ALWAYS_NEVER | frozenset({"*"})
+    | frozenset(w for w, v in _VADER_LEXICON.items() if v <= -1.5 and w not in lx.FEELINGS and w not in lx.STATES)
+)
 _OBJECT_PRONOUNS = frozenset({"him", "them", "her", "his", "their", "your", "yourself", "themselves", "himself", "herself"})
 _COPULAS = frozenset({"is", "are", "was", "were", "be", "being", "been", "am", "seem", "seems", "look", "looks", "sound", "sounds", "act", "acts", "acting", "become", "became", "get", "gets", "getting", "got", "'s", "s"})
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "but", "because", "cause", "cuz", "when", "if", "though", "although", "while", "since", "whereas", "unless", "until", "-", "(", ")", "\""})
@@ -246,6 +247,20 @@ def _tokens(sentence: str) -> list[str]:
     return out
 
 
+def _expand(words: frozenset[str]) -> set[str]:
+    """The message's words with contractions opened, as ``_tokens`` opens them."""
+    out: set[str] = set()
+    for word in words:
+        expanded = _CONTRACTIONS.get(word)
+        if expanded:
+            out.update(expanded)
+        elif word.endswith("'s") and len(word) > 2:
+            out.add(word[:-2])
+        else:
+            out.add(word)
+    return out
+
+
 def _uncensor(token: str) -> str | None:
     """Match "a**hole" or "f*ck" against the insult and profanity lists."""
     pattern = re.compile("".join(".{1,4}" if c == "*" else re.escape(c) for c in re.sub(r"\*+", "*", token)))
@@ -362,21 +377,30 @@ def _judgement_weight(tokens: list[str], j: int, tricks: bool) -> tuple[str, flo
     return None
 
 
-def _read_sentence(tokens: list[str], names: frozenset[str], tally: _Tally, tricks: bool, sentence_sentiment: float) -> bool:
+def _count_words(tokens: Iterable[str], names: frozenset[str], tally: _Tally) -> set[str]:
+    """Count self-references, feelings and praise; return the kinds of people named."""
+    present = set(tokens)
+    tally.self_refs += len(present & lx.SELF)
+    tally.feelings += len(present & lx.FEELINGS)
+    tally.praise += len(present & lx.PRAISE)
+    targets: set[str] = set()
+    for tok in present & _TARGET_WORDS:
+        targets.add(_target_kind(tok, names) or "")
+    if not present.isdisjoint(names) or any(t[0] in "@<" for t in present):
+        targets.add("name")
+    targets.discard("")
+    tally.targets |= targets
+    return targets
+
+
+def _read_sentence(tokens: list[str], names: frozenset[str], tally: _Tally, tricks: bool) -> bool:
     """Gather the judgement cues of one sentence; True when it names a person."""
     n = len(tokens)
-    sentence_targets: set[str] = set()
+    present = set(tokens)
+    sentence_targets = _count_words(present, names, tally)
     pending: list[tuple[str, float, str, str]] = []  # kind, weight, word, resolved target
+    # Most sentences hold no word that could judge anyone: skip the walk.
     for j, tok in enumerate(tokens):
-        kind = _target_kind(tok, names)
-        if kind == "self":
-            tally.self_refs += 1
-        elif kind in _TARGET_FACTOR:
-            sentence_targets.add(kind)
-        if tok in lx.FEELINGS:
-            tally.feelings += 1
-        if tok in lx.PRAISE:
-            tally.praise += 1
         if tok in lx.PROFANITY:
             # "your ass", "fuck you": profanity aimed right at someone weighs more.
             near = tokens[max(0, j - 2):j + 3]
@@ -421,9 +445,8 @@ def _read_sentence(tokens: list[str], names: frozenset[str], tally: _Tally, tric
                 elif word in lx.PROFANITY:
                     pending.append(("profanity", 0.3, word, ""))
 
-    tally.targets |= sentence_targets
     person_here = bool(sentence_targets)
-    if "group" in sentence_targets and sentence_sentiment <= -0.5 and not pending:
+    if "group" in sentence_targets and not pending and _lexicon_valence(tokens) <= -0.5:
         # "liberals will believe anything": contempt for a whole group, in
         # words no list anticipates; the sentence's sentiment carries it.
         group_words = tuple(t for t in tokens[:5] if t in lx.GROUP_NOUNS)[:2]
@@ -459,30 +482,19 @@ def _read_sentence(tokens: list[str], names: frozenset[str], tally: _Tally, tric
     return person_here
 
 
-def _phrase_cues(text: str, regex: re.Pattern[str], weights: list[float]) -> list[tuple[str, float]]:
-    found = []
-    for match in regex.finditer(text):
-        group = match.lastgroup
-        if group is not None:
-            found.append((match.group(0), weights[int(group[1:])]))
-    return found
-
-
-def _crisis(lower: str) -> tuple[str, tuple[str, ...]] | None:
+def _crisis(lower: str, words: frozenset[str]) -> tuple[str, tuple[str, ...]] | None:
     """("crisis" | "recovery", phrases) when self-harm or suicidal language is present."""
-    hits = [m.group(0) for m in _CRISIS.finditer(lower)]
-    if not hits:
+    matches = _CRISIS.finditer(lower, words)
+    if not matches:
         return None
-    negated = {m.span() for m in _CRISIS_NEGATED.finditer(lower)}
-    if negated:
-        spans = [m.span() for m in _CRISIS.finditer(lower)]
-        live = [h for h, (a, b) in zip(hits, spans) if not any(a < nb and na < b for na, nb in negated)]
-        if not live:
-            return None
-        hits = live
-    if _RECOVERY.search(lower) and not _present_crisis(lower):
+    negated = [m.span() for m in _CRISIS_NEGATED.finditer(lower)]
+    live = [m.group(0) for m in matches if not any(m.start() < nb and na < m.end() for na, nb in negated)]
+    if not live:
+        return None
+    hits = tuple(dict.fromkeys(live))
+    if _RECOVERY.search(lower, words) and not _present_crisis(lower):
         return "recovery", tuple(hits)
-    return "crisis", tuple(hits)
+    return "crisis", hits
 
 
 _CLAUSES = re.compile(r"[.!?;,\n]|\b(?:and|but|though|although|yet)\b")
@@ -491,7 +503,7 @@ _CLAUSES = re.compile(r"[.!?;,\n]|\b(?:and|but|though|although|yet)\b")
 def _present_crisis(lower: str) -> bool:
     """A recovery story that slides back into the present is a crisis now."""
     for sentence in _CLAUSES.split(lower):
-        if _CRISIS.search(sentence) and _CRISIS_NOW.search(sentence) and not _RECOVERY.search(sentence):
+        if _CRISIS_ANY.search(sentence) and _CRISIS_NOW.search(sentence) and not _RECOVERY_ANY.search(sentence):
             return True
     return False
 
@@ -512,7 +524,8 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
     sentiment = _sentiment(norm.cased)
     cues: list[Cue] = [Cue("obfuscation", (t,), 0.0) for t in norm.tricks]
 
-    crisis = _crisis(lower)
+    words = frozenset(WORDS.findall(lower))
+    crisis = _crisis(lower, words)
     if crisis is not None and crisis[0] == "crisis":
         cues.append(Cue("crisis language", crisis[1], 1.0))
         return ToneReport(action="crisis", category="crisis", score=1.0, sentiment=sentiment, cues=tuple(cues))
@@ -521,30 +534,49 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
     if crisis is not None:
         tally.note("recovery story (past crisis)", crisis[1], 0.0)
 
-    names_found = _find_names(norm.cased, names)
-    sentence_scores: list[float] = []
     # Mentions that open a message say who it is for; "you" is then that person.
     body = _LEADING_MENTIONS.sub("", lower, count=1)
-    for sentence in _SENTENCES.findall(body):
-        tokens = _tokens(sentence)
-        if not tokens:
-            continue
-        start = len(tally.criticism)
-        targets_here = _read_sentence(tokens, names_found, tally, bool(norm.tricks), _lexicon_valence(tokens))
-        for phrase, weight in _phrase_cues(sentence, _CONTEMPT, _CONTEMPT_W):
-            tally.add(tally.criticism, "contempt", (phrase,), weight if targets_here or "you" in phrase else weight * 0.7)
-        for match in _BABYISH.finditer(sentence):
-            tally.add(tally.criticism, "belittling", (match.group(0),), 0.4)
-        if len(tally.criticism) > start:
-            sentence_scores.append(_noisy_or(tally.criticism[start:]))
+    tricks = bool(norm.tricks)
+    contempt = _CONTEMPT.find(body, words)
+    if not _BABY_WORDS.isdisjoint(words):
+        contempt += [(m.group(0), -0.4) for m in _BABYISH.finditer(body)]
+    sarcasm = _SARCASM.find(lower, words)
+    gossip = _GOSSIP.find(lower, words)
+    laughter = sorted(words & lx.LAUGHTER)
+    if "hahah" in lower:
+        laughter += [w for w in words if w.startswith("hahah")]
+    emoji = [] if text.isascii() else _MOCKING_EMOJI.findall(text, 0, 20_000)
+
+    # Most messages hold no word that could judge anyone and no phrase of
+    # contempt: for them the sentence-by-sentence walk is skipped, and only
+    # the message's words are counted.
+    walk = tricks or contempt or "*" in body or not words.isdisjoint(_JUDGING_WORDS)
+    needs_names = walk or sarcasm or gossip or laughter or emoji
+    names_found = _find_names(norm.cased, names) if needs_names else frozenset()
+    sentence_scores: list[float] = []
+    if walk:
+        for sentence in _SENTENCES.findall(body):
+            tokens = _tokens(sentence)
+            if not tokens:
+                continue
+            start = len(tally.criticism)
+            targets_here = _read_sentence(tokens, names_found, tally, tricks)
+            for hit in [h for h in contempt if h[0] in sentence]:
+                contempt.remove(hit)
+                phrase, weight = hit
+                if weight < 0:
+                    tally.add(tally.criticism, "belittling", (phrase,), -weight)
+                else:
+                    tally.add(tally.criticism, "contempt", (phrase,), weight if targets_here or "you" in phrase else weight * 0.7)
+            if len(tally.criticism) > start:
+                sentence_scores.append(_noisy_or(tally.criticism[start:]))
+    else:
+        _count_words(_expand(words), names_found, tally)
 
     targets = tally.targets
     person_target = bool(targets)
     absent_target = bool(targets & {"third", "name", "person"})
 
-    sarcasm = _phrase_cues(lower, _SARCASM, _SARCASM_W)
-    laughter = [t for t in lower.split() if t.strip(".,!?:;") in lx.LAUGHTER or t.startswith("hahah")]
-    emoji = [c for c in text[:20_000] if c in lx.MOCKING_EMOJI]
     if sarcasm or ((laughter or emoji) and person_target):
         factor = 1.0 if person_target else 0.5
         for phrase, weight in sarcasm:
@@ -557,7 +589,6 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
             if others:
                 tally.add(tally.mockery, "laughing at a person", tuple(others[:3]), 0.3 if absent_target else 0.2)
 
-    gossip = _phrase_cues(lower, _GOSSIP, _GOSSIP_W)
     if gossip and absent_target:
         for phrase, weight in gossip:
             tally.add(tally.gossip, "gossip marker", (phrase,), weight)
@@ -590,7 +621,7 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
                 # Someone venting about people in their own life, to be heard.
                 score *= 0.55
                 tally.note("venting about someone in one's own life", (relation.group(0),) if relation else (), -0.45)
-            help_seeking = _HELP_SEEKING.search(body)
+            help_seeking = _HELP_SEEKING.search(body, words)
             if help_seeking:
                 score *= 0.75
                 tally.note("asking for help", (help_seeking.group(0),), -0.25)
@@ -602,16 +633,16 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
         category = kind
     else:
         score = score if score >= _MIN_NUDGE_SCORE else 0.0
-        category = _calm_category(lower, sentiment, tally, crisis is not None)
+        category = _calm_category(lower, words, sentiment, tally, crisis is not None)
 
     action = "nudge" if category in NUDGE_CATEGORIES and score >= threshold else "none"
     return ToneReport(action=action, category=category, score=min(1.0, score), sentiment=sentiment, cues=tuple(tally.cues))
 
 
-def _calm_category(lower: str, sentiment: float, tally: _Tally, recovery: bool) -> str:
+def _calm_category(lower: str, words: frozenset[str], sentiment: float, tally: _Tally, recovery: bool) -> str:
     if recovery:
         return "recovery"
-    if _DISAGREEMENT.search(lower):
+    if _DISAGREEMENT.search(lower, words):
         tally.note("respectful disagreement")
         return "disagreement"
     if tally.self_refs and (tally.feelings or sentiment <= -0.3) and _STRUGGLE.search(lower):

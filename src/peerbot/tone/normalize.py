@@ -25,9 +25,11 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _LEET_TOKEN = re.compile(r"[a-z0-9@$]*[a-z][a-z0-9@$]*")
 _LEET_CHARS = frozenset("013457@$")
+_MAYBE_LEET = re.compile(r"[a-z][013457@$]|[013457@$][a-z]")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|k|m|h|x|d)")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _SPACED_LETTERS = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
+_COMBINING = re.compile("[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -52,28 +54,35 @@ def _unleet(match: re.Match[str]) -> str:
     return token.translate(_LEET)
 
 
-def normalize(text: str) -> Normalized:
-    tricks: list[str] = []
+def _fold_unicode(text: str, tricks: list[str]) -> str:
     cleaned = text.translate(_INVISIBLE)
     if len(cleaned) != len(text):
         tricks.append("invisible characters")
-    cleaned = _CONTROL.sub(" ", cleaned)
     folded = unicodedata.normalize("NFKC", cleaned)
     if folded != cleaned and any(ord(c) > 0x2000 for c in cleaned):
         tricks.append("look-alike characters")
     folded = folded.translate(_APOSTROPHES)
     # Combining marks stacked on letters ("zalgo") hide words too.
-    if any(unicodedata.combining(c) for c in folded):
+    if _COMBINING.search(folded):
         stripped = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
         folded = unicodedata.normalize("NFC", stripped)
+    return folded
+
+
+def normalize(text: str) -> Normalized:
+    tricks: list[str] = []
+    # Plain ASCII cannot hide anything Unicode folding would reveal.
+    folded = text.replace("`", "'") if text.isascii() else _fold_unicode(text, tricks)
+    folded = _CONTROL.sub(" ", folded) if _CONTROL.search(folded) else folded
     lower = folded.lower()
-    unleeted = _LEET_TOKEN.sub(_unleet, lower)
+    unleeted = _LEET_TOKEN.sub(_unleet, lower) if _MAYBE_LEET.search(lower) else lower
     if unleeted != lower:
         tricks.append("letters swapped for digits or symbols")
     collapsed = _REPEATS.sub(r"\1\1", unleeted)
     if collapsed != unleeted:
         tricks.append("stretched letters")
-    despaced = _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), collapsed)
-    if despaced != collapsed:
+    despaced = collapsed
+    if _SPACED_LETTERS.search(collapsed):
+        despaced = _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), collapsed)
         tricks.append("spaced-out letters")
     return Normalized(cased=folded, lower=despaced, tricks=tuple(tricks))
