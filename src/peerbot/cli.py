@@ -49,39 +49,48 @@ def explain(report: ToneReport, threshold: float) -> str:
     return "\n".join(lines)
 
 
-def _analyze_jsonl(stream: IO[str], out: IO[str], threshold: float, source: str) -> None:
-    for number, line in enumerate(stream, start=1):
+def _analyze_jsonl(stream: IO[bytes], out: IO[str], threshold: float, source: str) -> None:
+    # One line in, one line out, flushed: a caller may feed lines one at a time.
+    for number, raw in enumerate(stream, start=1):
+        where = f"{source}: line {number}"
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadInput(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
         if not line.strip():
-            raise BadInput(f"{source}: line {number}: empty line (expected a JSON object with a \"text\" field)")
+            raise BadInput(f'{where}: empty line (expected a JSON object with a "text" field)')
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise BadInput(f"{source}: line {number}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+            raise BadInput(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
         if not isinstance(row, dict):
-            raise BadInput(f"{source}: line {number}: expected a JSON object, got {type(row).__name__}")
+            raise BadInput(f"{where}: expected a JSON object, got {type(row).__name__}")
         text = row.get("text")
         if not isinstance(text, str):
             what = "missing" if "text" not in row else f"a {type(text).__name__}, not a string"
-            raise BadInput(f"{source}: line {number}: field \"text\" is {what}")
+            raise BadInput(f'{where}: field "text" is {what}')
         report = analyze(text, threshold=threshold)
-        out.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
+        out.write(json.dumps(report.as_dict()) + "\n")
+        out.flush()
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     threshold = args.threshold
+    if threshold is None:
+        loaded = getattr(args, "loaded", None)
+        threshold = loaded.settings.community.nudges.threshold if loaded else DEFAULT_THRESHOLD
     if args.jsonl is not None:
         if args.text:
             raise BadInput("give either TEXT or --jsonl, not both")
         if args.jsonl == "-":
-            _analyze_jsonl(sys.stdin, sys.stdout, threshold, "<stdin>")
-        else:
-            try:
-                with open(args.jsonl, encoding="utf-8") as stream:
-                    _analyze_jsonl(stream, sys.stdout, threshold, args.jsonl)
-            except OSError as exc:
-                raise BadInput(f"{args.jsonl}: cannot read ({exc.strerror})") from None
-            except UnicodeDecodeError as exc:
-                raise BadInput(f"{args.jsonl}: not UTF-8 text ({exc.reason})") from None
+            _analyze_jsonl(sys.stdin.buffer, sys.stdout, threshold, "<stdin>")
+            return EXIT_OK
+        try:
+            stream = open(args.jsonl, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise BadInput(f"{args.jsonl}: cannot read ({exc.strerror})") from None
+        with stream:
+            _analyze_jsonl(stream, sys.stdout, threshold, args.jsonl)
         return EXIT_OK
     if not args.text:
         raise BadInput("nothing to analyze: give TEXT, or --jsonl [FILE] to read JSON Lines")
@@ -110,8 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="read JSON Lines from FILE (or stdin when FILE is omitted or '-')",
     )
     analyze_cmd.add_argument(
-        "--threshold", type=_threshold, default=DEFAULT_THRESHOLD,
-        help=f"nudge threshold in [0, 1] (default {DEFAULT_THRESHOLD})",
+        "--threshold", type=_threshold, default=None,
+        help=f"nudge threshold in [0, 1] (default: the configured community threshold, {DEFAULT_THRESHOLD} out of the box)",
     )
     analyze_cmd.set_defaults(handler=cmd_analyze)
 

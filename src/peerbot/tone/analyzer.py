@@ -427,7 +427,10 @@ def _read_sentence(tokens: list[str], names: frozenset[str], tally: _Tally, tric
             # "you ruined", "he always whines": the verb needs its subject close by.
             if target not in _TARGET_FACTOR or all(_target_kind(tokens[k], names) is None for k in range(max(0, j - 3), j)):
                 continue
-        if feeling and target in {"second", "self", None}:
+        if target == "self":
+            tally.note("self-judgement", (word,), 0.0)
+            continue
+        if feeling and target in {"second", None}:
             tally.note("feeling, not a verdict", (word,), 0.0)
             continue
         if j > 0 and tokens[j - 1] in lx.INTENSIFIERS:

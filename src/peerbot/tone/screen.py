@@ -37,14 +37,15 @@ COMMON = frozenset(
 )
 
 
-def _literal_words(items: list) -> list[str] | None:
+def _literal(items: list) -> str | None:
+    """The alternative as plain text, or None when it holds any regex syntax."""
     chars = []
     for op, arg in items:
         if op is _sre.LITERAL:
             chars.append(chr(arg))
         else:
             return None
-    return "".join(chars).split() or None
+    return "".join(chars)
 
 
 def anchor_options(pattern: str) -> list[frozenset[str]]:
@@ -81,9 +82,11 @@ def anchor_options(pattern: str) -> list[frozenset[str]]:
             # The parser factors shared prefixes out: "(?:surprise|shocker)"
             # arrives as "s" then a branch of "urprise" and "hocker".
             prefix = "".join(word)
-            alternatives = [_literal_words(list(alt)) for alt in arg[1]]
-            if all(alternatives) and all(a[0][0] in _WORD_CHARS for a in alternatives if a):  # type: ignore[index]
-                pending = frozenset(prefix + alt[0] for alt in alternatives)  # type: ignore[index]
+            alternatives = [_literal(list(alt)) for alt in arg[1]]
+            firsts = [(prefix + alt).split()[:1] for alt in alternatives if alt is not None]
+            if len(firsts) == len(alternatives) and all(firsts):
+                # "no" + " one" is the word "no"; "no" + "body" is "nobody".
+                pending = frozenset(f[0] for f in firsts)
                 word = []
                 continue
         if op is _sre.MAX_REPEAT and arg[0] == 0 and not word and pending is None:
