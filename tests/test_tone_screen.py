@@ -16,6 +16,7 @@ from peerbot.tone.screen import WORDS, ScreenedPhrases, anchor
 
 TABLES = {
     "contempt": lx.CONTEMPT_PHRASES,
+    "addressed": lx.ADDRESSED_CONTEMPT,
     "sarcasm": lx.SARCASM_PHRASES,
     "gossip": lx.GOSSIP_MARKERS,
     "disagreement": lx.DISAGREEMENT_PHRASES,

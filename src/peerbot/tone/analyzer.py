@@ -38,6 +38,7 @@ _MIN_NUDGE_SCORE = 0.2
 
 
 _CONTEMPT = ScreenedPhrases.build(lx.CONTEMPT_PHRASES)
+_ADDRESSED = ScreenedPhrases.build(lx.ADDRESSED_CONTEMPT)
 _SARCASM = ScreenedPhrases.build(lx.SARCASM_PHRASES)
 _GOSSIP = ScreenedPhrases.build(lx.GOSSIP_MARKERS)
 _SENSITIVE = re.compile(r"\b(?:" + "|".join(lx.SENSITIVE_PHRASES) + r")\b")
@@ -57,13 +58,16 @@ _STRUGGLE = re.compile("|".join(lx.STRUGGLE_PHRASES))
 _BABY_WORDS = frozenset({"baby", "child", "toddler", "drama", "princess", "crybaby"})
 _BABYISH = re.compile(r"\b(?:such a|big|like a|acting like a|being a|what a) (?:baby|child|toddler|drama queen|princess|crybaby)\b")
 
+_LAUGH_WORD = re.compile(r"l+o+l+(?:o+l+)*|l+m+f*a+o+|ro+fl|(?:ha|he){2,}h?|a?ha(?:ha)+h?")
 _LAUGHTER = re.compile(r"\b(?:" + "|".join(sorted(lx.LAUGHTER, key=len, reverse=True)) + r"|hahah\w*)\b")
 _MOCKING_EMOJI = re.compile("[" + "".join(sorted(lx.MOCKING_EMOJI)) + "]")
 _SENTENCES = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _TOKEN = re.compile(r"@[\w.-]+|<@!?\d+>|[a-z0-9]+(?:['-][a-z0-9]+)*|\*+|[^\s\w]")
 _CASED_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|[.!?\n]")
 _DOUBLES = re.compile(r"([a-z])\1")
-_CENSORED = re.compile(r"[a-z]*\*+[a-z]*\*?[a-z]*")
+# A word with letters before its asterisks ("f**k", "a**hole"); markdown's
+# "**bold**" has none and is left alone.
+_CENSORED = re.compile(r"(?<![\w*])[a-z]+\*+[a-z]*(?![\w*])")
 
 _CONTRACTIONS = {
     "you're": ("you", "are"), "youre": ("you", "are"), "ur": ("your",), "u": ("you",),
@@ -91,6 +95,7 @@ _JUDGING_WORDS = (
     | lx.ALWAYS_NEVER | frozenset({"*"})
     | frozenset(w for w, v in _VADER_LEXICON.items() if v <= -1.5 and w not in lx.FEELINGS and w not in lx.STATES)
 )
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 _OBJECT_PRONOUNS = frozenset({"him", "them", "her", "his", "their", "your", "yourself", "themselves", "himself", "herself"})
 _COPULAS = frozenset({"is", "are", "was", "were", "be", "being", "been", "am", "seem", "seems", "look", "looks", "sound", "sounds", "act", "acts", "acting", "become", "became", "get", "gets", "getting", "got", "'s", "s"})
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "but", "because", "cause", "cuz", "when", "if", "though", "although", "while", "since", "whereas", "unless", "until", "-", "(", ")", "\""})
@@ -148,6 +153,7 @@ class _Tally:
     criticism: list[float]
     mockery: list[float]
     gossip: list[float]
+    contempt: list[float]
     targets: set[str]
     self_refs: int = 0
     feelings: int = 0
@@ -263,7 +269,7 @@ def _expand(words: frozenset[str]) -> set[str]:
 
 def _uncensor(token: str) -> str | None:
     """Match "a**hole" or "f*ck" against the insult and profanity lists."""
-    pattern = re.compile("".join(".{1,4}" if c == "*" else re.escape(c) for c in re.sub(r"\*+", "*", token)))
+    pattern = re.compile("".join("[a-z]{1,3}" if c == "*" else re.escape(c) for c in re.sub(r"\*+", "*", token)))
     for word in _CENSORABLE:
         if pattern.fullmatch(word):
             return word
@@ -310,6 +316,8 @@ def _resolve_target(tokens: list[str], j: int, names: frozenset[str]) -> tuple[s
         if tok in lx.FEELING_VERBS:
             feeling = True
             continue
+        if k == j - 1 and tok in _DEMONSTRATIVES:
+            continue  # "this dumb girl": a determiner, not the thing judged
         kind = _target_kind(tok, names)
         if kind is not None:
             return kind, feeling
@@ -393,7 +401,7 @@ def _count_words(tokens: Iterable[str], names: frozenset[str], tally: _Tally) ->
     return targets
 
 
-def _read_sentence(tokens: list[str], names: frozenset[str], tally: _Tally, tricks: bool) -> bool:
+def _read_sentence(sentence: str, tokens: list[str], names: frozenset[str], tally: _Tally, tricks: bool) -> bool:
     """Gather the judgement cues of one sentence; True when it names a person."""
     n = len(tokens)
     present = set(tokens)
@@ -437,16 +445,13 @@ def _read_sentence(tokens: list[str], names: frozenset[str], tally: _Tally, tric
             weight = min(0.95, weight * 1.15)
         pending.append((jkind, weight, word, target or ""))
 
-    # Censored words ("a**hole") arrive as several tokens.
-    joined = " ".join(tokens)
-    if "*" in joined:
-        for match in _CENSORED.finditer(joined.replace(" * ", "*").replace(" *", "*").replace("* ", "*")):
-            if "*" in match.group(0) and any(c.isalpha() for c in match.group(0)):
-                word = _uncensor(match.group(0))
-                if word in lx.PERSON_INSULTS:
-                    pending.append(("insult", lx.PERSON_INSULTS[word], word, ""))
-                elif word in lx.PROFANITY:
-                    pending.append(("profanity", 0.3, word, ""))
+    if "*" in sentence:
+        for match in _CENSORED.finditer(sentence):
+            word = _uncensor(match.group(0))
+            if word in lx.PERSON_INSULTS:
+                pending.append(("insult", lx.PERSON_INSULTS[word], word, ""))
+            elif word in lx.PROFANITY:
+                pending.append(("profanity", 0.3, word, ""))
 
     person_here = bool(sentence_targets)
     if "group" in sentence_targets and not pending and _lexicon_valence(tokens) <= -0.5:
@@ -471,11 +476,9 @@ def _read_sentence(tokens: list[str], names: frozenset[str], tally: _Tally, tric
         elif jkind == "insult":
             factor = 0.6 if word in lx.DESCRIPTIVE_LABELS else (0.8 if not person_here else 0.9)
             target = "implicit"
-        elif person_here and target != "thing":
-            factor = 0.6
-            target = "implicit"
         elif person_here:
-            factor = 0.45
+            # "..., it's so annoying": the "it" may be what that person did.
+            factor = 0.45 if target == "thing" else 0.6
             target = "implicit"
         else:
             tally.note("judgement of a thing", (word,), 0.0)
@@ -533,21 +536,21 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
         cues.append(Cue("crisis language", crisis[1], 1.0))
         return ToneReport(action="crisis", category="crisis", score=1.0, sentiment=sentiment, cues=tuple(cues))
 
-    tally = _Tally(cues=cues, criticism=[], mockery=[], gossip=[], targets=set())
+    tally = _Tally(cues=cues, criticism=[], mockery=[], gossip=[], contempt=[], targets=set())
     if crisis is not None:
         tally.note("recovery story (past crisis)", crisis[1], 0.0)
 
     # Mentions that open a message say who it is for; "you" is then that person.
     body = _LEADING_MENTIONS.sub("", lower, count=1)
     tricks = bool(norm.tricks)
-    contempt = _CONTEMPT.find(body, words)
+    # (phrase, weight, counts in full without a named target)
+    contempt = [(p, w, False) for p, w in _CONTEMPT.find(body, words)]
+    contempt += [(p, w, True) for p, w in _ADDRESSED.find(body, words)]
     if not _BABY_WORDS.isdisjoint(words):
-        contempt += [(m.group(0), -0.4) for m in _BABYISH.finditer(body)]
+        contempt += [(m.group(0), 0.4, True) for m in _BABYISH.finditer(body)]
     sarcasm = _SARCASM.find(lower, words)
     gossip = _GOSSIP.find(lower, words)
-    laughter = sorted(words & lx.LAUGHTER)
-    if "hahah" in lower:
-        laughter += [w for w in words if w.startswith("hahah")]
+    laughter = sorted(w for w in words if w in lx.LAUGHTER or _LAUGH_WORD.fullmatch(w))
     emoji = [] if text.isascii() else _MOCKING_EMOJI.findall(text, 0, 20_000)
 
     # Most messages hold no word that could judge anyone and no phrase of
@@ -563,14 +566,14 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
             if not tokens:
                 continue
             start = len(tally.criticism)
-            targets_here = _read_sentence(tokens, names_found, tally, tricks)
+            targets_here = _read_sentence(sentence, tokens, names_found, tally, tricks)
             for hit in [h for h in contempt if h[0] in sentence]:
                 contempt.remove(hit)
-                phrase, weight = hit
-                if weight < 0:
-                    tally.add(tally.criticism, "belittling", (phrase,), -weight)
-                else:
-                    tally.add(tally.criticism, "contempt", (phrase,), weight if targets_here or "you" in phrase else weight * 0.7)
+                phrase, weight, addressed = hit
+                if not (addressed or targets_here or "you" in phrase):
+                    weight *= 0.7
+                tally.add(tally.criticism, "contempt", (phrase,), weight)
+                tally.contempt.append(weight)
             if len(tally.criticism) > start:
                 sentence_scores.append(_noisy_or(tally.criticism[start:]))
     else:
@@ -605,7 +608,7 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
     criticism = _across_sentences(sentence_scores)
     scores = {
         "criticism": criticism,
-        "mockery": _noisy_or(tally.mockery + [criticism * 0.5]) if tally.mockery else 0.0,
+        "mockery": _noisy_or(tally.mockery + [w * 0.8 for w in tally.contempt] + [criticism * 0.5]) if tally.mockery else 0.0,
         "gossip": _noisy_or(tally.gossip + [criticism * 0.5]) if tally.gossip else 0.0,
     }
     kind = max(scores, key=lambda k: scores[k])
