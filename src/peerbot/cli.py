@@ -124,9 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze_cmd.set_defaults(handler=cmd_analyze)
 
+    from peerbot.db import register as register_db
     from peerbot.local import register as register_local
 
     register_local(commands)
+    register_db(commands)
 
     run_cmd = commands.add_parser(
         "run", help="connect to a chat platform and serve communities",

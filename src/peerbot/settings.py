@@ -175,6 +175,14 @@ class Settings(BaseSettings):
     )
 
     database_url: str = "sqlite+aiosqlite:///./peerbot.db"
+    # PostgreSQL only: keep peerbot's tables in this schema (its search_path).
+    database_schema: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+    # "auto": migrate the schema at start-up (under a database lock); "check": refuse to start
+    # when it is behind and let `peerbot db upgrade` do it.
+    database_migrate: Literal["auto", "check"] = "auto"
+    database_pool_size: int = Field(default=10, ge=1, le=100)  # PostgreSQL connections per process
+    # Moderators' changes made in another process are seen within this many seconds.
+    settings_cache_seconds: float = Field(default=2.0, ge=0.0, le=300.0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     prompts_file: str = "prompts.toml"
     messages_file: str = "messages.toml"
@@ -185,6 +193,13 @@ class Settings(BaseSettings):
     communities: dict[str, dict[str, Any]] = Field(default_factory=dict)
     # Set by load_settings, not by users: the file these settings came from.
     config_file: str = ""
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///FILE or postgresql+asyncpg://user:password@host/db")
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -308,7 +323,7 @@ def _error_from(exc: ValidationError, data: Mapping[str, Any], label: str, prefi
     reason = first["msg"]
     if first["type"] == "extra_forbidden":
         reason = "unknown key (check the spelling against the shipped config)"
-    if not _has_key(data, loc) and (loc and _env_name(loc) in os.environ):
+    if loc and _env_name(loc) in os.environ:  # the environment beats the file
         return ConfigError(f"environment {_env_name(loc)}", _dotted(loc), reason)
     return ConfigError(label, _dotted(loc), reason)
 

@@ -3,7 +3,8 @@
 ``Store`` is the protocol the engine codes against; ``SqlStore`` is the one implementation
 (SQLAlchemy 2 asyncio: SQLite via aiosqlite by default, PostgreSQL via asyncpg). Every
 "exactly once" promise (an event id, a prompt per local date, a crisis alert per message)
-is a unique constraint in the database, so several processes can share one database.
+is a unique constraint in the database, so several processes can share one database; the
+schema is versioned with Alembic migrations (``peerbot.store.migrate``).
 """
 
 from peerbot.store.protocol import (
@@ -13,6 +14,10 @@ from peerbot.store.protocol import (
     Stats,
     Store,
 )
-from peerbot.store.sql import SqlStore, open_store
+from peerbot.store.migrate import SchemaError
+from peerbot.store.sql import DatabaseUnavailable, SqlStore, open_store, open_store_from
 
-__all__ = ["AuditEntry", "JoinRecord", "NudgeRecord", "SqlStore", "Stats", "Store", "open_store"]
+__all__ = [
+    "AuditEntry", "DatabaseUnavailable", "JoinRecord", "NudgeRecord", "SchemaError", "SqlStore", "Stats", "Store", "open_store",
+    "open_store_from",
+]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Protocol
+from datetime import datetime, timedelta
+from typing import Any, Protocol, TypeVar
 
 from peerbot.events import Community
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +56,31 @@ class Stats:
 
 
 class Store(Protocol):
-    async def create_schema(self) -> None: ...
+    async def create_schema(self) -> None:
+        """Bring the schema up to date (migrations)."""
+        ...
 
     async def close(self) -> None: ...
 
+    def unit(self) -> AbstractAsyncContextManager[Any]:
+        """Every call inside the block (in this task) is one transaction: all or nothing."""
+        ...
+
+    async def atomically(self, work: Callable[[], Awaitable[T]], *, attempts: int = 3) -> T:
+        """``work()`` in a unit, run again from scratch if the database aborted it (deadlock)."""
+        ...
+
+    async def lock_community(self, community: Community, purpose: str) -> None:
+        """Inside a unit: one process at a time does ``purpose`` for this community."""
+        ...
+
     async def claim_event(self, community: Community, event_id: str, at: datetime) -> bool:
-        """True the first time an event id is seen for a community, False on redelivery."""
+        """True the first time an event id is seen for a community, False on redelivery.
+        Inside a unit the claim commits (or not) with the rest of the unit."""
+        ...
+
+    async def prune_events(self, before: datetime) -> int:
+        """Forget event ids handled before ``before``; returns how many."""
         ...
 
     async def record_join(self, community: Community, member_id: str, at: datetime) -> JoinRecord:
@@ -92,8 +115,11 @@ class Store(Protocol):
         score: float,
         threshold: float,
         cues: tuple[str, ...],
+        cooldown: timedelta | None = None,
     ) -> str | None:
-        """Record a nudge and return its id; None when the message was already nudged."""
+        """Record a nudge and return its id; None when the message was already nudged or,
+        with ``cooldown``, when the member was nudged less than ``cooldown`` before ``at``
+        (shared by every process: the member's cooldown row is taken atomically)."""
         ...
 
     async def last_nudge_at(self, community: Community, member_id: str) -> datetime | None: ...

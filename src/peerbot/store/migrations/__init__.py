@@ -1,0 +1,1 @@
+"""Alembic migrations for peerbot's schema, shipped inside the package (see ``peerbot.store.migrate``)."""
