@@ -77,7 +77,7 @@ async def _set(engine: Engine, event: ModeratorCommand, key: str, value: Any, **
         where = ".".join(str(part) for part in first["loc"])
         raise CommandError(f"{where}: {first['msg']}") from None
     for name, new in changes.items():
-        await engine.store.set_override(community, name, new, actor_id=event.author.id, at=event.at)
+        await engine.set_override(community, name, new, actor_id=event.author.id, at=event.at)
 
 
 async def run_command(engine: Engine, event: ModeratorCommand) -> list[Action]:
@@ -234,13 +234,13 @@ async def cmd_prompts(engine: Engine, event: ModeratorCommand, rest: str) -> str
             number += 1
         prompt_id = f"custom-{number:02d}"
         custom.append({"id": prompt_id, "theme": theme, "text": text.strip()})
-        await engine.store.set_override(event.community, "library.custom", custom, actor_id=event.author.id, at=event.at)
+        await engine.set_override(event.community, "library.custom", custom, actor_id=event.author.id, at=event.at)
         return f"Added prompt {prompt_id}."
     if sub == "remove":
         if tail not in {p.id for p in library}:
             raise CommandError(f"no prompt with id {tail!r}")
         removed = sorted(set(overrides.get("library.removed", [])) | {tail})
-        await engine.store.set_override(event.community, "library.removed", removed, actor_id=event.author.id, at=event.at)
+        await engine.set_override(event.community, "library.removed", removed, actor_id=event.author.id, at=event.at)
         return f"Removed prompt {tail}; it won't be posted again."
     raise CommandError("usage: prompts list | preview [ID] | add THEME TEXT | remove ID")
 

@@ -4,14 +4,26 @@
 keeps no state of its own: welcomes, cooldowns, prompt claims and moderator settings live in
 the store, so several processes can run engines over one database. "Now" is always the
 event's timestamp, which makes simulated clocks (demo, tests) trivial.
+
+Each event is handled in one store transaction (``store.atomically``): the event id is
+claimed together with everything the engine records about it, so a crash half-way leaves
+the event unclaimed and its redelivery starts afresh. A message that cannot lead to any
+action (most messages) only claims its id, in a batch with other events.
+
+Moderators' settings are read through a short cache (``settings_cache_seconds``, 2 s by
+default): a change made in one process is seen by every other within that time, and at
+once by the process that made it.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -27,7 +39,7 @@ from peerbot.events import (
     Tick,
 )
 from peerbot.commands import run_command
-from peerbot.nudges import crisis_text, decide_nudge, effective_threshold, nudge_text, why_text
+from peerbot.nudges import NudgeDecision, crisis_text, decide_nudge, effective_threshold, nudge_text, why_text
 from peerbot.prompts import Prompt, choose_prompt, community_library, load_prompts
 from peerbot.scheduler import prompt_due
 from peerbot.settings import LIBRARY_PREFIX, CommunitySettings, Settings, merge_community, nest
@@ -42,6 +54,19 @@ log = logging.getLogger("peerbot.engine")
 
 # Held burst welcomes older than this are dropped rather than greeted a day late.
 _BURST_HORIZON = timedelta(hours=6)
+# Handled event ids are kept this long (platforms redeliver within minutes or hours), and
+# pruned at most this often by each process.
+EVENT_RETENTION = timedelta(days=7)
+_PRUNE_EVERY_SECONDS = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Assessment:
+    """What a message may lead to, worked out before touching the database."""
+
+    settings: CommunitySettings
+    report: ToneReport
+    decision: NudgeDecision | None  # None for crisis
 
 
 class Engine:
@@ -55,9 +80,15 @@ class Engine:
         analyze: Analyzer = default_analyze,
         prompts: Sequence[Prompt] | None = None,
         messages: Messages | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.settings = settings if settings is not None else Settings()
+        self.settings_ttl = float(getattr(self.settings, "settings_cache_seconds", 2.0))
+        self._clock = clock
+        # community key -> (expires at, stored overrides, effective settings)
+        self._cache: dict[str, tuple[float, dict[str, Any], CommunitySettings]] = {}
+        self._next_prune = 0.0
         self.analyze = analyze
         self.prompts = tuple(prompts) if prompts is not None else load_prompts(self.settings)
         self.messages = messages if messages is not None else load_messages(self.settings)
@@ -70,25 +101,44 @@ class Engine:
 
     async def handle(self, event: Event) -> list[Action]:
         """Decide what to do about one event. Redelivered event ids get ``[]``."""
-        if not isinstance(event, Tick):
-            # Ticks are idempotent and frequent; everything else is handled once, by the DB.
-            if not await self.store.claim_event(event.community, event.event_id, event.at):
-                log.debug("duplicate event %s ignored", event.event_id)
+        try:
+            if isinstance(event, Tick):
+                # Ticks are idempotent and frequent: not claimed.
+                return await self.store.atomically(lambda: self._flush_bursts(event.community, event.at))
+            if isinstance(event, MessagePosted):  # MessageEdited too
+                assessment = await self._assess(event)
+                if assessment is None:
+                    # Nothing can come of it; the id is still claimed, so it is handled once.
+                    if not await self.store.claim_event(event.community, event.event_id, event.at):
+                        log.debug("duplicate event %s ignored", event.event_id)
+                    return []
+                return await self.store.atomically(lambda: self._once(event, lambda: self._act(event, assessment)))
+            handler = self._handler(event)
+            if handler is None:
+                log.warning("unknown event type %s ignored", type(event).__name__)
                 return []
+            return await self.store.atomically(lambda: self._once(event, handler))
+        except BaseException:
+            self._cache.clear()  # it may hold what a rolled-back transaction read
+            raise
+
+    def _handler(self, event: Event) -> Callable[[], Awaitable[list[Action]]] | None:
         if isinstance(event, MemberJoined):
-            return await self._on_join(event)
-        if isinstance(event, MessagePosted):  # MessageEdited too
-            return await self._on_message(event)
+            return lambda: self._on_join(event)
         if isinstance(event, PromptDue):
-            return await self._on_prompt_due(event)
-        if isinstance(event, Tick):
-            return await self._flush_bursts(event.community, event.at)
+            return lambda: self._on_prompt_due(event)
         if isinstance(event, ModeratorCommand):
-            return await run_command(self, event)
+            return lambda: run_command(self, event)
         if isinstance(event, NudgeFeedback):
-            return await self._on_feedback(event)
-        log.warning("unknown event type %s ignored", type(event).__name__)
-        return []
+            return lambda: self._on_feedback(event)
+        return None
+
+    async def _once(self, event: Event, work: Callable[[], Awaitable[list[Action]]]) -> list[Action]:
+        """Inside the event's transaction: claim its id, then do the work."""
+        if not await self.store.claim_event(event.community, event.event_id, event.at):
+            log.debug("duplicate event %s ignored", event.event_id)
+            return []
+        return await work()
 
     async def tick(self, community: Community, now: datetime) -> list[Action]:
         """What a runtime calls every ~15 s per community: held welcomes and due prompts."""
@@ -96,22 +146,50 @@ class Engine:
         due = prompt_due(community, await self.community_settings(community), now)
         if due is not None:
             actions += await self.handle(due)
+        if self._clock() >= self._next_prune:
+            self._next_prune = self._clock() + _PRUNE_EVERY_SECONDS
+            removed = await self.store.prune_events(now - EVENT_RETENTION)
+            if removed:
+                log.info("forgot %d handled event ids older than %s", removed, EVENT_RETENTION)
         return actions
+
+    # -- moderators' settings, through a short cache ---------------------------------------
+
+    async def _settings_entry(self, community: Community) -> tuple[float, dict[str, Any], CommunitySettings]:
+        entry = self._cache.get(community.key)
+        now = self._clock()
+        if entry is not None and now < entry[0]:
+            return entry
+        overrides = await self.store.overrides(community)
+        base = self.settings.for_community(community.key)
+        effective = base
+        nested = nest(overrides)
+        if nested:
+            try:
+                effective = merge_community(base, nested)
+            except ValidationError:
+                log.warning("ignoring invalid stored overrides for %s", community.key)
+        entry = (now + self.settings_ttl, overrides, effective)
+        if self.settings_ttl > 0:
+            self._cache[community.key] = entry
+        return entry
 
     async def community_settings(self, community: Community) -> CommunitySettings:
         """Config-file settings for the community with moderators' changes applied."""
-        base = self.settings.for_community(community.key)
-        nested = nest(await self.store.overrides(community))
-        if not nested:
-            return base
-        try:
-            return merge_community(base, nested)
-        except ValidationError:
-            log.warning("ignoring invalid stored overrides for %s", community.key)
-            return base
+        return (await self._settings_entry(community))[2]
+
+    async def overrides(self, community: Community) -> dict[str, Any]:
+        """Moderators' stored changes (possibly ``settings_cache_seconds`` old)."""
+        return (await self._settings_entry(community))[1]
+
+    async def set_override(self, community: Community, key: str, value: Any, *, actor_id: str, at: datetime) -> None:
+        """Store a moderator's change; this process sees it at once, others within the TTL."""
+        self._cache.pop(community.key, None)
+        await self.store.set_override(community, key, value, actor_id=actor_id, at=at)
+        self._cache.pop(community.key, None)
 
     async def library(self, community: Community) -> tuple[Prompt, ...]:
-        overrides = await self.store.overrides(community)
+        overrides = await self.overrides(community)
         return community_library(
             self.prompts,
             overrides.get(LIBRARY_PREFIX + "custom", []),
@@ -130,6 +208,8 @@ class Engine:
         settings = await self.community_settings(community)
         if member.is_bot or not settings.welcome.enabled:
             return []
+        # Joins and burst flushes of one community take turns, in every process.
+        await self.store.lock_community(community, "welcome")
         join = await self.store.record_join(community, member.id, event.at)
         actions: list[Action] = []
         if settings.welcome.privately and not join.returning:
@@ -158,12 +238,14 @@ class Engine:
         settings = await self.community_settings(community)
         if not (settings.welcome.enabled and settings.welcome.in_channel):
             return []
-        held = [j for j in await self.store.joins_since(community, now - _BURST_HORIZON) if j.greeted_at is None]
-        if not held:
-            return []
         window = timedelta(seconds=settings.welcome.burst_window_seconds)
-        if now - max(j.joined_at for j in held) < window:
-            return []  # still arriving
+        held: list[Any] = []
+        for locked in (False, True):  # look without the lock (cheap, usually nothing), then under it
+            held = [j for j in await self.store.joins_since(community, now - _BURST_HORIZON) if j.greeted_at is None]
+            if not held or now - max(j.joined_at for j in held) < window:
+                return []  # nothing held, or still arriving
+            if not locked:
+                await self.store.lock_community(community, "welcome")
         claimed = [j for j in held if await self.store.mark_greeted(community, j.id, now)]
         member_ids = list(dict.fromkeys(j.member_id for j in claimed))
         if not member_ids:
@@ -179,29 +261,40 @@ class Engine:
 
     # -- messages: crisis first, then nudges ---------------------------------------------
 
-    async def _on_message(self, event: MessagePosted) -> list[Action]:
+    async def _assess(self, event: MessagePosted) -> _Assessment | None:
+        """Analyse a message against the policy; None when it cannot lead to any action.
+        Reads only (cached) settings, so it runs outside the event's transaction."""
         if event.author.is_bot:
-            return []
-        community = event.community
-        settings = await self.community_settings(community)
+            return None
+        settings = await self.community_settings(event.community)
         threshold = effective_threshold(settings, event.channel)
         report = self.report(event.text, threshold, event.mentioned_names)
         log.info("message %s: %s %s %.2f", event.message_id, report.action, report.category, report.score)
         if report.action == "crisis":
-            return await self._crisis(event, settings)
-        last = await self.store.last_nudge_at(community, event.author.id)
-        decision = decide_nudge(report, settings, event.channel, event.author, last, event.at)
+            return _Assessment(settings, report, None)
+        # The cooldown is left to the store, which enforces it across processes.
+        decision = decide_nudge(report, settings, event.channel, event.author, None, event.at)
         if not decision.nudge:
             if decision.skipped not in (None, "no_nudge"):
                 log.info("nudge skipped for %s: %s", event.message_id, decision.skipped)
-            return []
+            return None
+        return _Assessment(settings, report, decision)
+
+    async def _act(self, event: MessagePosted, assessment: _Assessment) -> list[Action]:
+        settings, report, decision = assessment.settings, assessment.report, assessment.decision
+        if decision is None:
+            return await self._crisis(event, settings)
+        community = event.community
         cues = report.cue_names()
         nudge_id = await self.store.record_nudge(
             community, channel_id=event.channel.id, member_id=event.author.id, message_id=event.message_id,
             at=event.at, category=report.category, score=report.score, threshold=decision.threshold, cues=cues,
+            cooldown=timedelta(minutes=settings.nudges.cooldown_minutes),
         )
         if nudge_id is None:
-            return []  # this message (e.g. an edit of it) was already nudged
+            # this message (e.g. an edit of it) was already nudged, or the member's cooldown runs
+            log.info("nudge skipped for %s: cooldown or already nudged", event.message_id)
+            return []
         actions: list[Action] = [PrivateNudge(
             community=community, member_id=event.author.id, channel_id=event.channel.id,
             message_id=event.message_id, nudge_id=nudge_id, category=report.category,
