@@ -842,9 +842,12 @@ def _setup_logging(settings: Any) -> None:
 
 async def _open_engine(settings: Any) -> tuple[Any, Any]:
     from peerbot.engine import Engine
-    from peerbot.store import open_store
+    from peerbot.store import DatabaseUnavailable, SchemaError, open_store_from
 
-    store = await open_store(settings.database_url)
+    try:
+        store = await open_store_from(settings)
+    except (SchemaError, DatabaseUnavailable) as exc:
+        raise DiscordStartupError(str(exc)) from None
     return Engine(store, settings), store
 
 

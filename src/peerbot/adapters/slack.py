@@ -677,11 +677,14 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None,
     from aiohttp import web
 
     from peerbot.engine import Engine
-    from peerbot.store import open_store
+    from peerbot.store import DatabaseUnavailable, SchemaError, open_store_from
 
     check_settings(settings.slack)
     stop = stop or asyncio.Event()
-    store = await open_store(settings.database_url)
+    try:
+        store = await open_store_from(settings)
+    except (SchemaError, DatabaseUnavailable) as exc:
+        raise SlackStartupError(str(exc)) from None
     adapter: SlackAdapter | None = None
     runner: web.AppRunner | None = None
     ticker: asyncio.Task[None] | None = None
