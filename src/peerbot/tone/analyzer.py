@@ -12,21 +12,34 @@ is linear in the text, so a megabyte of emoji is as safe as a greeting.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from peerbot.tone import lexicon as lx
 from peerbot.tone.normalize import normalize
-from peerbot.tone.screen import WORDS, ScreenedPhrases
+from peerbot.tone.phrases import PhraseBook, Scan
 from peerbot.tone.report import DEFAULT_THRESHOLD, NUDGE_CATEGORIES, Cue, ToneReport
 
 __all__ = ["analyze"]
 
 _VADER = SentimentIntensityAnalyzer()
 _VADER_LEXICON: dict[str, float] = _VADER.lexicon
+
+# Every word that judges on its own: insults first, then judgements, then blame.
+_JUDGE_TABLE: dict[str, tuple[str, float]] = {
+    **{w: ("blame", v) for w, v in lx.BLAME_VERBS.items() if v > 0},
+    **{w: ("judgement", v) for w, v in lx.JUDGEMENTS.items()},
+    **{w: ("insult", v) for w, v in lx.PERSON_INSULTS.items()},
+}
+# VADER's strongly negative words that are not feelings or states: they judge
+# only when said of someone ("they are violent", "violent thugs").
+_VADER_JUDGING: dict[str, float] = {
+    w: v for w, v in _VADER_LEXICON.items() if v <= -1.5 and w not in lx.FEELINGS and w not in lx.STATES
+}
 
 # VADER's cost grows faster than linearly with text length (26 s for 100 KB),
 # so long texts are scored in slices and averaged.
@@ -37,24 +50,33 @@ _SENTIMENT_MAX_SLICES = 24
 _MIN_NUDGE_SCORE = 0.2
 
 
-_CONTEMPT = ScreenedPhrases.build(lx.CONTEMPT_PHRASES)
-_ADDRESSED = ScreenedPhrases.build(lx.ADDRESSED_CONTEMPT)
-_SARCASM = ScreenedPhrases.build(lx.SARCASM_PHRASES)
-_GOSSIP = ScreenedPhrases.build(lx.GOSSIP_MARKERS)
+_PHRASES = PhraseBook(
+    {
+        "contempt": lx.CONTEMPT_PHRASES,
+        "addressed": lx.ADDRESSED_CONTEMPT,
+        "sarcasm": lx.SARCASM_PHRASES,
+        "gossip": lx.GOSSIP_MARKERS,
+        "disagreement": lx.DISAGREEMENT_PHRASES,
+        "crisis": lx.CRISIS_PATTERNS,
+        "recovery": lx.RECOVERY_MARKERS,
+        "help": lx.HELP_SEEKING,
+        # Only a hint that laughter may be present; the words decide.
+        "laughter": ("lol", "lool", "lmao", "lmfao", "rofl", "haha", "hehe", "ahah", "kek", "lulz"),
+    },
+    whole_words=("contempt", "addressed", "sarcasm", "gossip", "disagreement"),
+)
+_WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SENSITIVE = re.compile(r"\b(?:" + "|".join(lx.SENSITIVE_PHRASES) + r")\b")
-_CRISIS = ScreenedPhrases.build(lx.CRISIS_PATTERNS, whole_words=False)
 _CRISIS_ANY = re.compile("|".join(lx.CRISIS_PATTERNS))
 _CRISIS_NEGATED = re.compile("|".join(lx.CRISIS_NEGATIONS))
-_RECOVERY = ScreenedPhrases.build(lx.RECOVERY_MARKERS, whole_words=False)
 _RECOVERY_ANY = re.compile("|".join(lx.RECOVERY_MARKERS))
 _CRISIS_NOW = re.compile(
     r"\b(?:again|right now|tonight|today|anymore|any more|lately|these days|still|thinking about|planning|going to|gonna|want to|wanna|wish)\b"
 )
-_HELP_SEEKING = ScreenedPhrases.build(lx.HELP_SEEKING, whole_words=False)
 _OWN_RELATION = re.compile(r"\b(?:my|our) (?:(?:\w+ ){0,1})(?:" + "|".join(sorted(map(re.escape, lx.OWN_RELATIONS))) + r")s?\b")
 _LEADING_MENTIONS = re.compile(r"^(?:\s*(?:@[\w.-]+|<@!?\d+>)[,:]?)+\s*")
-_DISAGREEMENT = ScreenedPhrases.build(lx.DISAGREEMENT_PHRASES)
-_STRUGGLE = re.compile("|".join(lx.STRUGGLE_PHRASES))
+# Someone speaking of themselves: what turns pain into a struggle shared.
+_OWN_DIFFICULTY = frozenset({"i", "i'm", "im", "i've", "ive", "i'd", "i'll", "me", "my", "myself", "mine"}) | lx.STRUGGLE_WORDS
 _BABY_WORDS = frozenset({"baby", "child", "toddler", "drama", "princess", "crybaby"})
 _BABYISH = re.compile(r"\b(?:such a|big|like a|acting like a|being a|what a) (?:baby|child|toddler|drama queen|princess|crybaby)\b")
 
@@ -63,7 +85,7 @@ _LAUGHTER = re.compile(r"\b(?:" + "|".join(sorted(lx.LAUGHTER, key=len, reverse=
 _MOCKING_EMOJI = re.compile("[" + "".join(sorted(lx.MOCKING_EMOJI)) + "]")
 _SENTENCES = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _TOKEN = re.compile(r"@[\w.-]+|<@!?\d+>|[a-z0-9]+(?:['-][a-z0-9]+)*|\*+|[^\s\w]")
-_CASED_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|[.!?\n]")
+_CAPITALISED = re.compile(r"(?<![\w'-])([A-Z][A-Za-z'-]*)(?=\s+([A-Za-z']+))?")
 _DOUBLES = re.compile(r"([a-z])\1")
 # A word with letters before its asterisks ("f**k", "a**hole"); markdown's
 # "**bold**" has none and is left alone.
@@ -93,7 +115,7 @@ _TARGET_WORDS = lx.SECOND | lx.THIRD | lx.THIRD_PLURAL | lx.GROUP_NOUNS | lx.PER
 _JUDGING_WORDS = (
     frozenset(lx.PERSON_INSULTS) | frozenset(lx.JUDGEMENTS) | frozenset(w for w, v in lx.BLAME_VERBS.items() if v > 0) | lx.PROFANITY
     | lx.ALWAYS_NEVER | frozenset({"*"})
-    | frozenset(w for w, v in _VADER_LEXICON.items() if v <= -1.5 and w not in lx.FEELINGS and w not in lx.STATES)
+    | frozenset(_VADER_JUDGING)
 )
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 _OBJECT_PRONOUNS = frozenset({"him", "them", "her", "his", "their", "your", "yourself", "themselves", "himself", "herself"})
@@ -180,6 +202,8 @@ _SENTENCE_DECAY = (1.0, 0.35, 0.15, 0.05)
 
 
 def _across_sentences(scores: list[float]) -> float:
+    if not scores:
+        return 0.0
     ranked = sorted(scores, reverse=True)[: len(_SENTENCE_DECAY)]
     return _noisy_or([s * d for s, d in zip(ranked, _SENTENCE_DECAY)])
 
@@ -216,25 +240,21 @@ def _lexicon_valence(tokens: list[str]) -> float:
 def _find_names(cased: str, extra: Iterable[str]) -> frozenset[str]:
     """Capitalised words that look like people's names, lower-cased."""
     names = {n.lower().lstrip("@") for n in extra if n}
-    words = _CASED_WORD.findall(cased[:20_000])
-    sentence_start = True
-    for i, word in enumerate(words):
-        if word in ".!?\n":
-            sentence_start = True
+    for match in _CAPITALISED.finditer(cased, 0, 20_000):
+        word = match.group(1)
+        if (word.isupper() and len(word) > 1) or len(word) < 2:
             continue
-        starts = sentence_start
-        sentence_start = False
-        if not word[0].isupper() or (word.isupper() and len(word) > 1) or len(word) < 2:
-            continue
-        base = word[:-2] if word.endswith("'s") else word
-        key = base.lower()
+        possessive = word.endswith("'s")
+        key = (word[:-2] if possessive else word).lower()
         if key in _NOT_NAMES or key in _VADER_LEXICON or key in lx.PERSON_NOUNS or key in lx.GROUP_NOUNS:
             continue
         if key in lx.JUDGEMENTS or key in lx.PERSON_INSULTS or key in lx.FEELINGS or key.endswith("ing"):
             continue
-        if starts:
-            following = words[i + 1].lower() if i + 1 < len(words) else ""
-            if not (word.endswith("'s") or following in _NAME_FOLLOWERS):
+        before = cased[: match.start()].rstrip()
+        if not before or before[-1] in ".!?":
+            # A capital that opens a sentence proves nothing on its own.
+            following = (match.group(2) or "").lower()
+            if not (possessive or following in _NAME_FOLLOWERS):
                 continue
         names.add(key)
     return frozenset(names)
@@ -253,20 +273,7 @@ def _tokens(sentence: str) -> list[str]:
     return out
 
 
-def _expand(words: frozenset[str]) -> set[str]:
-    """The message's words with contractions opened, as ``_tokens`` opens them."""
-    out: set[str] = set()
-    for word in words:
-        expanded = _CONTRACTIONS.get(word)
-        if expanded:
-            out.update(expanded)
-        elif word.endswith("'s") and len(word) > 2:
-            out.add(word[:-2])
-        else:
-            out.add(word)
-    return out
-
-
+@functools.lru_cache(maxsize=512)
 def _uncensor(token: str) -> str | None:
     """Match "a**hole" or "f*ck" against the insult and profanity lists."""
     pattern = re.compile("".join("[a-z]{1,3}" if c == "*" else re.escape(c) for c in re.sub(r"\*+", "*", token)))
@@ -277,6 +284,7 @@ def _uncensor(token: str) -> str | None:
 
 
 _CENSORABLE = sorted(set(lx.PERSON_INSULTS) | set(lx.JUDGEMENTS) | lx.PROFANITY, key=len)
+
 
 
 def _target_kind(token: str, names: frozenset[str]) -> str | None:
@@ -300,6 +308,15 @@ def _target_kind(token: str, names: frozenset[str]) -> str | None:
         return "thing"
     return None
 
+
+
+# Both spellings of each word that names a person: "you" and "you're".
+_KIND_OF: dict[str, str] = {w: k for w in _TARGET_WORDS if (k := _target_kind(w, frozenset())) not in (None, "self", "thing")}
+_KIND_OF.update(
+    {form: _KIND_OF[parts[0]] for form, parts in _CONTRACTIONS.items() if parts[0] in _KIND_OF}
+)
+_KIND_WORDS = frozenset(_KIND_OF)
+_SELF_FORMS = lx.SELF | {form for form, parts in _CONTRACTIONS.items() if parts[0] in lx.SELF}
 
 def _resolve_target(tokens: list[str], j: int, names: frozenset[str]) -> tuple[str | None, bool]:
     """Who the judgement at ``tokens[j]`` is about, and whether it is a feeling.
@@ -354,24 +371,17 @@ def _negated(tokens: list[str], j: int) -> bool:
 def _judgement_weight(tokens: list[str], j: int, tricks: bool) -> tuple[str, float, str] | None:
     """(kind, weight, word) when ``tokens[j]`` judges, else None."""
     tok = tokens[j]
-    if "*" in tok:
-        return None
-    word = tok
-    for attempt in range(2):
-        if word in lx.PERSON_INSULTS:
-            return "insult", lx.PERSON_INSULTS[word], word
-        if word in lx.JUDGEMENTS:
-            return "judgement", lx.JUDGEMENTS[word], word
-        if word in lx.BLAME_VERBS and lx.BLAME_VERBS[word] > 0:
-            return "blame", lx.BLAME_VERBS[word], word
-        if attempt == 0 and tricks:
-            word = _DOUBLES.sub(r"\1", word)
-            if word == tok:
-                break
-        else:
-            break
-    valence = _VADER_LEXICON.get(tok)
-    if valence is not None and valence <= -1.5 and tok not in lx.FEELINGS and tok not in lx.STATES:
+    found = _JUDGE_TABLE.get(tok)
+    if found is None and tricks:
+        # "stupiid", "dumbb": a stretched word, collapsed one step further.
+        word = _DOUBLES.sub(r"\1", tok)
+        found = _JUDGE_TABLE.get(word)
+        if found is not None:
+            return found[0], found[1], word
+    if found is not None:
+        return found[0], found[1], tok
+    valence = _VADER_JUDGING.get(tok)
+    if valence is not None:
         # Only a word predicated of someone ("they are violent") or describing
         # them ("violent thugs") counts here.
         following = tokens[j + 1] if j + 1 < len(tokens) else ""
@@ -385,18 +395,20 @@ def _judgement_weight(tokens: list[str], j: int, tricks: bool) -> tuple[str, flo
     return None
 
 
-def _count_words(tokens: Iterable[str], names: frozenset[str], tally: _Tally) -> set[str]:
-    """Count self-references, feelings and praise; return the kinds of people named."""
-    present = set(tokens)
-    tally.self_refs += len(present & lx.SELF)
+def _count_words(present: Set[str], names: frozenset[str], tally: _Tally, mentions: bool) -> set[str]:
+    """Count self-references, feelings and praise; return the kinds of people named.
+
+    ``present`` may hold tokens or raw words ("you're", "brian's"): the word
+    tables below know both spellings.
+    """
+    tally.self_refs += len(present & _SELF_FORMS)
     tally.feelings += len(present & lx.FEELINGS)
     tally.praise += len(present & lx.PRAISE)
-    targets: set[str] = set()
-    for tok in present & _TARGET_WORDS:
-        targets.add(_target_kind(tok, names) or "")
-    if not present.isdisjoint(names) or any(t[0] in "@<" for t in present):
+    targets = {_KIND_OF[w] for w in present & _KIND_WORDS}
+    if names and (not present.isdisjoint(names) or any(t.endswith("'s") and t[:-2] in names for t in present)):
         targets.add("name")
-    targets.discard("")
+    elif mentions:
+        targets.add("name")
     tally.targets |= targets
     return targets
 
@@ -405,10 +417,13 @@ def _read_sentence(sentence: str, tokens: list[str], names: frozenset[str], tall
     """Gather the judgement cues of one sentence; True when it names a person."""
     n = len(tokens)
     present = set(tokens)
-    sentence_targets = _count_words(present, names, tally)
+    sentence_targets = _count_words(present, names, tally, "@" in sentence or "<@" in sentence)
     pending: list[tuple[str, float, str, str]] = []  # kind, weight, word, resolved target
     # Most sentences hold no word that could judge anyone: skip the walk.
-    for j, tok in enumerate(tokens):
+    judging = tokens if tricks else [t for t in tokens if t in _JUDGING_WORDS]
+    for j, tok in enumerate(tokens if judging else ()):
+        if not tricks and tok not in _JUDGING_WORDS:
+            continue
         if tok in lx.PROFANITY:
             # "your ass", "fuck you": profanity aimed right at someone weighs more.
             near = tokens[max(0, j - 2):j + 3]
@@ -488,9 +503,9 @@ def _read_sentence(sentence: str, tokens: list[str], names: frozenset[str], tall
     return person_here
 
 
-def _crisis(lower: str, words: frozenset[str]) -> tuple[str, tuple[str, ...]] | None:
+def _crisis(lower: str, scan: Scan) -> tuple[str, tuple[str, ...]] | None:
     """("crisis" | "recovery", phrases) when self-harm or suicidal language is present."""
-    matches = _CRISIS.finditer(lower, words)
+    matches = [m for m, _ in scan.matches("crisis", lower)]
     if not matches:
         return None
     negated = [m.span() for m in _CRISIS_NEGATED.finditer(lower)]
@@ -498,7 +513,7 @@ def _crisis(lower: str, words: frozenset[str]) -> tuple[str, tuple[str, ...]] | 
     if not live:
         return None
     hits = tuple(dict.fromkeys(live))
-    if _RECOVERY.search(lower, words) and not _present_crisis(lower):
+    if scan.search("recovery", lower) and not _present_crisis(lower):
         return "recovery", tuple(hits)
     return "crisis", hits
 
@@ -530,8 +545,8 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
     sentiment = _sentiment(norm.cased)
     cues: list[Cue] = [Cue("obfuscation", (t,), 0.0) for t in norm.tricks]
 
-    words = frozenset(WORDS.findall(lower))
-    crisis = _crisis(lower, words)
+    scan = _PHRASES.scan(lower)
+    crisis = _crisis(lower, scan) if scan.could_match("crisis") else None
     if crisis is not None and crisis[0] == "crisis":
         cues.append(Cue("crisis language", crisis[1], 1.0))
         return ToneReport(action="crisis", category="crisis", score=1.0, sentiment=sentiment, cues=tuple(cues))
@@ -544,13 +559,16 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
     body = _LEADING_MENTIONS.sub("", lower, count=1)
     tricks = bool(norm.tricks)
     # (phrase, weight, counts in full without a named target)
-    contempt = [(p, w, False) for p, w in _CONTEMPT.find(body, words)]
-    contempt += [(p, w, True) for p, w in _ADDRESSED.find(body, words)]
+    words = frozenset(_WORDS.findall(lower))
+    contempt = [(p, w, False) for p, w in scan.find("contempt", body)]
+    contempt += [(p, w, True) for p, w in scan.find("addressed", body)]
     if not _BABY_WORDS.isdisjoint(words):
         contempt += [(m.group(0), 0.4, True) for m in _BABYISH.finditer(body)]
-    sarcasm = _SARCASM.find(lower, words)
-    gossip = _GOSSIP.find(lower, words)
-    laughter = sorted(w for w in words if w in lx.LAUGHTER or _LAUGH_WORD.fullmatch(w))
+    sarcasm = scan.find("sarcasm", lower)
+    gossip = scan.find("gossip", lower)
+    laughter = sorted(words & lx.LAUGHTER)
+    if scan.could_match("laughter"):
+        laughter += sorted(w for w in words if w not in lx.LAUGHTER and _LAUGH_WORD.fullmatch(w))
     emoji = [] if text.isascii() else _MOCKING_EMOJI.findall(text, 0, 20_000)
 
     # Most messages hold no word that could judge anyone and no phrase of
@@ -562,12 +580,18 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
     sentence_scores: list[float] = []
     if walk:
         for sentence in _SENTENCES.findall(body):
+            hits = [h for h in contempt if h[0] in sentence]
+            if not (tricks or hits or "*" in sentence):
+                sentence_words = frozenset(_WORDS.findall(sentence))
+                if sentence_words.isdisjoint(_JUDGING_WORDS):
+                    _count_words(sentence_words, names_found, tally, "@" in sentence)
+                    continue
             tokens = _tokens(sentence)
             if not tokens:
                 continue
             start = len(tally.criticism)
             targets_here = _read_sentence(sentence, tokens, names_found, tally, tricks)
-            for hit in [h for h in contempt if h[0] in sentence]:
+            for hit in hits:
                 contempt.remove(hit)
                 phrase, weight, addressed = hit
                 if not (addressed or targets_here or "you" in phrase):
@@ -577,7 +601,7 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
             if len(tally.criticism) > start:
                 sentence_scores.append(_noisy_or(tally.criticism[start:]))
     else:
-        _count_words(_expand(words), names_found, tally)
+        _count_words(words, names_found, tally, "@" in body)
 
     targets = tally.targets
     person_target = bool(targets)
@@ -627,7 +651,7 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
                 # Someone venting about people in their own life, to be heard.
                 score *= 0.55
                 tally.note("venting about someone in one's own life", (relation.group(0),) if relation else (), -0.45)
-            help_seeking = _HELP_SEEKING.search(body, words)
+            help_seeking = scan.search("help", body)
             if help_seeking:
                 score *= 0.75
                 tally.note("asking for help", (help_seeking.group(0),), -0.25)
@@ -639,19 +663,19 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
         category = kind
     else:
         score = score if score >= _MIN_NUDGE_SCORE else 0.0
-        category = _calm_category(lower, words, sentiment, tally, crisis is not None)
+        category = _calm_category(lower, words, scan, sentiment, tally, crisis is not None)
 
     action = "nudge" if category in NUDGE_CATEGORIES and score >= threshold else "none"
     return ToneReport(action=action, category=category, score=min(1.0, score), sentiment=sentiment, cues=tuple(tally.cues))
 
 
-def _calm_category(lower: str, words: frozenset[str], sentiment: float, tally: _Tally, recovery: bool) -> str:
+def _calm_category(lower: str, words: frozenset[str], scan: Scan, sentiment: float, tally: _Tally, recovery: bool) -> str:
     if recovery:
         return "recovery"
-    if _DISAGREEMENT.search(lower, words):
+    if scan.search("disagreement", lower):
         tally.note("respectful disagreement")
         return "disagreement"
-    if tally.self_refs and (tally.feelings or sentiment <= -0.3) and _STRUGGLE.search(lower):
+    if (tally.feelings or sentiment <= -0.3) and not words.isdisjoint(_OWN_DIFFICULTY):
         tally.note("sharing own struggle", (), 0.0)
         return "struggle"
     if sentiment <= -0.3:

@@ -382,10 +382,12 @@ FEELINGS = frozenset(
     idiot stupid dumb pathetic weak mess loser fraud
     """.split()
 )
-STRUGGLE_PHRASES = (
-    r"(?:i|i'm|im|i am|i've|ive|i have|i was|i feel|i felt|i keep|i can't|i cant|i don't|i dont)\b",
-    r"\bmy (?:depression|anxiety|ptsd|trauma|recovery|addiction|cravings|mental health|bipolar|ocd|panic|grief|therapist|meds|sobriety)",
-    r"\b(?:struggling|having a hard time|hard day|rough day|rough week|bad day|bad week|tough day|tough week)\b",
+# Words that mark a message as about one's own difficulty even without "I".
+STRUGGLE_WORDS = frozenset(
+    """
+    struggling struggle craving cravings relapse relapsed relapsing triggered spiraling
+    spiralling overwhelmed exhausted lonely depressed anxious hopeless numb
+    """.split()
 )
 
 PRAISE = frozenset(

@@ -19,12 +19,17 @@ _INVISIBLE = dict.fromkeys(
     None,
 )
 
+_INVISIBLE_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _INVISIBLE) + "]")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 
 # Leetspeak, applied only inside tokens that mix letters with these symbols.
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _LEET_TOKEN = re.compile(r"[a-z0-9@$]*[a-z][a-z0-9@$]*")
 _LEET_CHARS = frozenset("013457@$")
+# One pass that finds whether any of the tricks below could be present.
+_SPACED_HINT = re.compile(r"[a-z] [a-z] [a-z]")
+_LEET_HINT = re.compile(r"[013457@$]")
+_LEET_SHAPE = re.compile(r"[a-z][013457@$]+[a-z]|\b[013457@$][a-z]+[013457@$]")
 _MAYBE_LEET = re.compile(r"[a-z][013457@$]|[013457@$][a-z]")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|k|m|h|x|d)")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
@@ -55,10 +60,11 @@ def _unleet(match: re.Match[str]) -> str:
 
 
 def _fold_unicode(text: str, tricks: list[str]) -> str:
-    cleaned = text.translate(_INVISIBLE)
-    if len(cleaned) != len(text):
+    cleaned = text
+    if _INVISIBLE_CHARS.search(text):
+        cleaned = text.translate(_INVISIBLE)
         tricks.append("invisible characters")
-    folded = unicodedata.normalize("NFKC", cleaned)
+    folded = cleaned if unicodedata.is_normalized("NFKC", cleaned) else unicodedata.normalize("NFKC", cleaned)
     if folded != cleaned and any(ord(c) > 0x2000 for c in cleaned):
         tricks.append("look-alike characters")
     folded = folded.translate(_APOSTROPHES)
@@ -75,6 +81,9 @@ def normalize(text: str) -> Normalized:
     folded = text.replace("`", "'") if text.isascii() else _fold_unicode(text, tricks)
     folded = _CONTROL.sub(" ", folded) if _CONTROL.search(folded) else folded
     lower = folded.lower()
+    spaced = _SPACED_HINT.search(lower) and _SPACED_LETTERS.search(lower)
+    if not (spaced or _REPEATS.search(lower) or (_LEET_HINT.search(lower) and _LEET_SHAPE.search(lower))):
+        return Normalized(cased=folded, lower=lower, tricks=tuple(tricks))
     unleeted = _LEET_TOKEN.sub(_unleet, lower) if _MAYBE_LEET.search(lower) else lower
     if unleeted != lower:
         tricks.append("letters swapped for digits or symbols")

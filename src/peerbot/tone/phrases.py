@@ -1,0 +1,209 @@
+"""Many phrase patterns, matched in one pass over a message.
+
+Python's regex engine pays for every alternative at every character, so a few
+hundred phrase patterns cost ~50 µs per ordinary message even when nothing
+matches, which is most of the time. Instead, every pattern is taken apart
+with Python's own regex parser and its most specific literal stretch is
+spelled out in full ("shut up", "kill myself", "between you and me", ...).
+All those strings go into one Aho-Corasick automaton (pyahocorasick, in C),
+which finds every one of them in a single pass. Only the patterns whose
+stretch occurs are then run as regexes, so results are exactly the regexes'.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from re import _constants as _sre  # type: ignore[attr-defined]
+from re import _parser as _sre_parse  # type: ignore[attr-defined]
+
+import ahocorasick
+
+# Spelling out more variants than this makes the automaton big for no gain.
+_MAX_VARIANTS = 4096
+# A stretch shorter than this would occur in too many messages to screen any.
+_MIN_STRETCH = 3
+
+_ZERO_WIDTH = {_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT}
+
+
+def _product(parts: list[set[str]]) -> set[str] | None:
+    total = 1
+    for part in parts:
+        total *= len(part)
+        if total > _MAX_VARIANTS:
+            return None
+    return {"".join(combo) for combo in itertools.product(*parts)}
+
+
+def _spell(items: list) -> set[str] | None:
+    """Every string a fully literal piece of pattern can match, or None."""
+    parts: list[set[str]] = []
+    for op, arg in items:
+        spelled = _spell_item(op, arg)
+        if spelled is None:
+            return None
+        parts.append(spelled)
+    return _product(parts)
+
+
+def _spell_item(op, arg) -> set[str] | None:  # noqa: ANN001 - sre parser internals
+    if op is _sre.LITERAL:
+        return {chr(arg)}
+    if op in _ZERO_WIDTH:
+        return {""}
+    if op is _sre.SUBPATTERN:
+        return _spell(list(arg[-1]))
+    if op is _sre.BRANCH:
+        out: set[str] = set()
+        for alternative in arg[1]:
+            spelled = _spell(list(alternative))
+            if spelled is None:
+                return None
+            out |= spelled
+        return out if len(out) <= _MAX_VARIANTS else None
+    if op is _sre.IN:
+        chars: set[str] = set()
+        for kind, value in arg:
+            if kind is _sre.LITERAL:
+                chars.add(chr(value))
+            elif kind is _sre.RANGE and value[1] - value[0] < 40:
+                chars.update(chr(c) for c in range(value[0], value[1] + 1))
+            else:
+                return None
+        return chars
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+        low, high, body = arg
+        if high > 3:
+            return None
+        spelled = _spell(list(body))
+        if spelled is None:
+            return None
+        out = set()
+        for count in range(low, high + 1):
+            product = _product([spelled] * count)
+            if product is None:
+                return None
+            out |= product
+        return out
+    return None
+
+
+def stretches(pattern: str) -> set[str] | None:
+    """Literal strings, one of which every match of ``pattern`` contains.
+
+    Zero-width assertions are read as matching nothing, so the strings may
+    find a little more than the pattern does, never less; None when no
+    stretch is specific enough to be worth screening with.
+    """
+    items = list(_sre_parse.parse(pattern))
+    while len(items) == 1 and items[0][0] is _sre.SUBPATTERN:
+        items = list(items[0][1][-1])
+    best: set[str] | None = None
+    run: list = []
+    for item in [*items, (None, None)]:
+        spelled = _spell_item(*item) if item[0] is not None else None
+        if spelled is not None:
+            run.append(item)
+            continue
+        # A run of spellable items ends: its spelling is a candidate stretch.
+        # Trim it while it is too varied to spell out whole.
+        while run:
+            whole = _spell(run)
+            if whole is not None:
+                if min(map(len, whole)) >= _MIN_STRETCH and (best is None or _better(whole, best)):
+                    best = whole
+                break
+            run = run[1:] if len(run) > 1 else []
+        run = []
+    return best
+
+
+def _better(new: set[str], old: set[str]) -> bool:
+    return (min(map(len, new)), -len(new)) > (min(map(len, old)), -len(old))
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    table: str
+    regex: re.Pattern[str]
+    weight: float
+
+
+class PhraseBook:
+    """Named phrase tables sharing one automaton.
+
+    ``scan(text)`` finds, in one pass, which patterns could match; the result
+    then runs just those patterns against ``text`` or a part of it.
+    """
+
+    def __init__(self, tables: Mapping[str, Mapping[str, float] | Iterable[str]], *, whole_words: Iterable[str] = ()) -> None:
+        bounded = set(whole_words)
+        self._patterns: list[_Pattern] = []
+        self._always: dict[str, list[int]] = {name: [] for name in tables}
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+        owners: dict[str, list[int]] = {}
+        for name, table in tables.items():
+            weights = dict(table) if isinstance(table, Mapping) else dict.fromkeys(table, 1.0)
+            for pattern, weight in weights.items():
+                index = len(self._patterns)
+                source = rf"(?<![\w'])(?:{pattern})(?![\w'])" if name in bounded else pattern
+                self._patterns.append(_Pattern(name, re.compile(source), weight))
+                found = stretches(pattern)
+                if found is None:
+                    self._always[name].append(index)
+                    continue
+                for stretch in found:
+                    owners.setdefault(stretch, []).append(index)
+        for stretch, indexes in owners.items():
+            automaton.add_word(stretch, tuple(indexes))
+        automaton.make_automaton()
+        self._automaton = automaton
+        self.unscreened = {name: [self._patterns[i].regex.pattern for i in ix] for name, ix in self._always.items() if ix}
+
+    def scan(self, text: str) -> Scan:
+        candidates: dict[str, set[int]] = {}
+        for _, indexes in self._automaton.iter(text):
+            for index in indexes:
+                candidates.setdefault(self._patterns[index].table, set()).add(index)
+        return Scan(self, candidates)
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """Which patterns of a PhraseBook could match one message."""
+
+    book: PhraseBook
+    candidates: dict[str, set[int]]
+
+    def could_match(self, table: str) -> bool:
+        return bool(self.candidates.get(table) or self.book._always[table])
+
+    def matches(self, table: str, text: str) -> list[tuple[re.Match[str], float]]:
+        """Non-overlapping matches in text order, each with its phrase's weight.
+
+        Where phrases overlap, the one that starts first (then the longer)
+        is kept, as a single alternation of them would.
+        """
+        indexes = self.candidates.get(table, set()).union(self.book._always[table])
+        patterns = self.book._patterns
+        hits = [(m, patterns[i].weight) for i in indexes for m in patterns[i].regex.finditer(text)]
+        if len(hits) < 2:
+            return hits
+        hits.sort(key=lambda hit: (hit[0].start(), -hit[0].end()))
+        kept: list[tuple[re.Match[str], float]] = []
+        end = -1
+        for match, weight in hits:
+            if match.start() >= end:
+                kept.append((match, weight))
+                end = match.end()
+        return kept
+
+    def find(self, table: str, text: str) -> list[tuple[str, float]]:
+        return [(m.group(0), w) for m, w in self.matches(table, text)]
+
+    def search(self, table: str, text: str) -> re.Match[str] | None:
+        found = self.matches(table, text)
+        return found[0][0] if found else None
