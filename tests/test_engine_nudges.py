@@ -140,7 +140,7 @@ async def test_feedback_why_explains_from_cue_names(tmp_path):
     assert isinstance(nudge, PrivateNudge)
     why = await engine.handle(NudgeFeedback(event_id="fb-1", community=COMMUNITY, at=T0 + minutes(1),
                                             member=member("quinn"), nudge_id=nudge.nudge_id, verdict="why"))
-    assert kinds(why) == ["PrivateMessage"] and "words that put a person down" in why[0].text
+    assert kinds(why) == ["PrivateMessage"] and "words that put someone down" in why[0].text
     # Someone else can't press another member's buttons.
     other = NudgeFeedback(event_id="fb-2", community=COMMUNITY, at=T0, member=member("rex"),
                           nudge_id=nudge.nudge_id, verdict="not_helpful")

@@ -78,7 +78,7 @@ def noticed_phrase(messages: Messages, category: str, cue_names: Iterable[str]) 
         return headline
     details = phrases[:3]
     listed = details[0] if len(details) == 1 else ", ".join(details[:-1]) + " and " + details[-1]
-    return f"{headline}: {listed}"
+    return f"{headline} ({listed})"
 
 
 def nudge_text(
