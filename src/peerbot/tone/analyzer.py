@@ -65,7 +65,7 @@ _PHRASES = PhraseBook(
     },
     whole_words=("contempt", "addressed", "sarcasm", "gossip", "disagreement"),
 )
-_WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_WORDS = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 _SENSITIVE = re.compile(r"\b(?:" + "|".join(lx.SENSITIVE_PHRASES) + r")\b")
 _CRISIS_ANY = re.compile("|".join(lx.CRISIS_PATTERNS))
 _CRISIS_NEGATED = re.compile("|".join(lx.CRISIS_NEGATIONS))
@@ -563,7 +563,7 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
     contempt = [(p, w, False) for p, w in scan.find("contempt", body)]
     contempt += [(p, w, True) for p, w in scan.find("addressed", body)]
     if not _BABY_WORDS.isdisjoint(words):
-        contempt += [(m.group(0), 0.4, True) for m in _BABYISH.finditer(body)]
+        contempt += [(m.group(0), 0.5, True) for m in _BABYISH.finditer(body)]
     sarcasm = scan.find("sarcasm", lower)
     gossip = scan.find("gossip", lower)
     laughter = sorted(words & lx.LAUGHTER)

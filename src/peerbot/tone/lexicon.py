@@ -118,7 +118,7 @@ DESCRIPTIVE_LABELS = frozenset(
     """.split()
 )
 for _word in DESCRIPTIVE_LABELS:
-    PERSON_INSULTS[_word] = min(PERSON_INSULTS.get(_word, 0.5), 0.5)
+    PERSON_INSULTS[_word] = min(PERSON_INSULTS.get(_word, 0.6), 0.6)
 
 # Adjectives and nouns that judge whoever they are said of: a person when the
 # sentence is about one, a thing ("the form is confusing") when it is not.
@@ -190,7 +190,7 @@ INTENSIFIERS = frozenset(
 NEGATIONS = frozenset({"not", "no", "never", "isnt", "wasnt", "arent", "werent", "dont", "doesnt", "didnt", "aint", "hardly", "barely", "nor", "neither", "n't", "cannot", "cant", "wont", "wouldnt", "shouldnt", "nobody", "none"})
 
 # Feeling verbs: "you feel stupid" describes a feeling, it judges nobody.
-FEELING_VERBS = frozenset({"feel", "feels", "felt", "feeling", "seem", "look", "looked", "sound", "sounds", "sounded"})
+FEELING_VERBS = frozenset({"feel", "feels", "felt", "feeling"})
 
 # Words after which the following judgement is about a situation.
 SITUATION_OPENERS = frozenset({"sounds", "sounded", "that", "thats", "what", "how", "must", "seems"})
@@ -216,6 +216,10 @@ CONTEMPT_PHRASES: dict[str, float] = {
     r"(?:you|u) (?:have|got) no (?:idea|clue)": 0.5,
     r"(?:a |such a |what a )?(?:stupid|dumb|idiotic|ignorant|moronic|ridiculous|pathetic) (?:thing|comment|question|idea|remark|take) to (?:say|ask|post|write)": 0.5,
     r"sob ?(?:fest|story|stories)": 0.4,
+    r"(?:way |far |so |much )?too (?:sensitive|emotional|dramatic|needy|clingy|loud|negative)": 0.35,
+    r"why (?:does|do|did|would) (?:\w+ )?(?:even )?bother": 0.45,
+    r"(?:contributes?|adds?|brings?|offers?|does) (?:absolutely )?nothing": 0.45,
+    r"(?:the )?(?:dumbest|stupidest|worst|lamest|most (?:stupid|idiotic|ignorant|ridiculous|pathetic|useless)) (?:comment|idea|thing|take|post|answer|question|argument|excuse|advice)": 0.45,
     r"(?:talks?|talking) over (?:everyone|everybody|people|others|us)": 0.4,
     r"(?:make|makes|making) (?:every(?:thing| \w+)|it|it all) about (?:yourself|himself|herself|themselves|you|him|her)": 0.5,
     r"the way (?:you|u|he|she|they) (?:\w+ ){1,3}(?:was|is|were) (?:so |really |just )?(?:embarrassing|awful|terrible|pathetic|ridiculous|unprofessional|disgusting|shameful|cringe|rude)": 0.5,
@@ -265,7 +269,7 @@ ADDRESSED_CONTEMPT: dict[str, float] = {
     r"grow up": 0.5,
     r"get a grip": 0.5,
     r"get a life": 0.55,
-    r"get over (?:yourself|it already)": 0.5,
+    r"get over (?:yourself|it already|it)": 0.45,
     r"get lost": 0.55,
     r"go away": 0.35,
     r"piss off": 0.6,
@@ -292,6 +296,9 @@ ALWAYS_NEVER = frozenset({"always", "never", "constantly", "forever", "continual
 GOSSIP_MARKERS: dict[str, float] = {
     r"did (?:you|u|y'all|yall|you guys|you all|anyone|everyone)(?: else)? (?:hear|see|know|notice)": 0.4,
     r"just between (?:us|you and me|you and i|ourselves)": 0.5,
+    r"not to (?:gossip|be (?:that person|mean|rude|petty))": 0.45,
+    r"^\W*heard(?: that| about)?": 0.35,
+    r"(?:don't|dont|do not) spread (?:it|this) around": 0.45,
     r"(?:don't|dont|do not) (?:say|mention) (?:anything|a word|this|it)": 0.45,
     r"(?:everyone|everybody) knows (?:she|he|they|that)": 0.3,
     r"have (?:you|u|you guys) (?:heard|seen)": 0.4,
@@ -323,7 +330,7 @@ SENSITIVE_TOPICS = frozenset(
     """
     arrested jail prison probation parole fired firing sacked written laid cheating cheated
     affair sleeping divorce divorced separated pregnant abortion relapse relapsed relapsing
-    drinking drunk drugs using overdosed rehab detox sober hooked addict addicted diagnosed
+    drinking drunk booze boozing drugs using overdosed rehab detox sober hooked addict addicted diagnosed
     disorder meds medication lawsuit sued court custody evicted broke debt bankrupt faking
     fakes lied stole stealing scandal dumped breakup hospitalized committed psych ward
     """.split()
@@ -347,6 +354,8 @@ SARCASM_PHRASES: dict[str, float] = {
     r"(?:great|good|nice|fantastic|brilliant|amazing) (?:job|work|going|one)[ ,]+(?:[\w']+,? ){0,4}(?:ruin|wreck|mess|screw|break|broke|embarrass|fail)\w*": 0.55,
     r"thanks? (?:a lot )?for (?:nothing|ruining|wasting|making it worse)": 0.55,
     r"(?:yeah|yea) right": 0.35,
+    r"for once": 0.35,
+    r"(?:call|alert|tell) the (?:news|media|press)|stop the presses|mark (?:the|your) calendars?": 0.4,
     r"what an? (?:brilliant|genius|great|amazing|fantastic|original|groundbreaking) (?:idea|insight|plan|take|point|contribution|observation|suggestion)": 0.3,
     r"(?:truly|real|so|very|how) (?:groundbreaking|revolutionary|original|insightful|enlightening)": 0.35,
     r"because (?:you|u|he|she|they|\w+) (?:is|are|'re|'s) (?:always right|never wrong|so smart|perfect|an expert)": 0.55,
@@ -460,6 +469,16 @@ CRISIS_PATTERNS: tuple[str, ...] = (
     r"\b(?:want|wanna|wish i could|just want) (?:to )?(?:sleep forever|go to sleep forever|never wake up|not wake up|stop existing)\b",
     r"\b(?:been|started|keep|kept|i'm|im) (?:cutting|burning|hurting|harming)(?: myself)? again\b",
     r"\bi have a plan to (?:die|end|kill)\b",
+    r"\b(?:no|any) (?:reason|point) (?:to|in|for) (?:keep(?:ing)? going|go(?:ing)? on|liv(?:e|ing)|be(?:ing)? here|stay(?:ing)? alive|continu(?:e|ing)|tr(?:y|ying))\b",
+    r"\bi(?:'ve| have)? (?:decided|made (?:up my mind|my decision))\b[^.!?]{0,30}?\b(?:tonight|today|it's time|the night|the day|to do it|to end)\b",
+    r"\b(?:took|taken|swallowed|downed) (?:all|too many|a bunch of|a handful of|a lot of|the whole bottle of|every one of) (?:my |the |those )?(?:pills|meds|tablets|medication|sleeping pills)\b",
+    r"\b(?:sitting|standing|i'm|im|i am) (?:on|at) (?:the|a) (?:edge of (?:the|a) )?(?:bridge|ledge|roof|rooftop|cliff|tracks|train tracks)\b",
+    r"\b(?:just )?(?:want|wanna|wish i could|going to|gonna) (?:to )?disappear\b",
+    r"\b(?:this is|this'll be|this will be|here's) my (?:last|final) (?:message|post|goodbye|words)\b",
+    r"\b(?:last|final) (?:time )?you(?:'ll| will) (?:ever )?(?:hear|see) from me\b",
+    r"\b(?:want|wanna|wish|wishing) (?:to )?(?:be )?dead\b",
+    r"\b(?:want|wanna) (?:it all|everything) to (?:end|stop|be over)\b",
+    r"\bmy life (?:is|feels) (?:so )?(?:pointless|meaningless|not worth it)\b",
     r"\b(?:tired|sick) of (?:being alive|living|life|existing|being here)\b",
     r"\bdone with (?:life|living|being alive|existing)\b",
     r"\b(?:finally |going to |gonna |want to |ready to |should )end(?:ing)? (?:things|everything)\b(?! (?:with|between))",
