@@ -1,6 +1,6 @@
 """A wider set of community messages, written for these tests, each with the
-decision a peer moderator would want. They were written in four batches
-before the rules that now pass them; two that still fail are kept out, with
+decision a peer moderator would want. They were written in six batches (the last two about crisis language)
+before the rules that now pass them; four that still fail are kept out, with
 the reason, rather than asserted wrongly."""
 
 from __future__ import annotations
@@ -215,11 +215,86 @@ CASES = [
     ('crisis', 'Sorry everyone, this is my last message.'),
     ('none', 'I was in the psych ward after my suicide attempt in 2018, and now I help run this group.'),
     ('none', 'Suicide prevention month starts Monday, here are some resources.'),
+    ('crisis', "I can't stop thinking about dying."),
+    ('crisis', "Some nights I pray I won't wake up."),
+    ('crisis', "I'm a burden and everyone would be relieved if I was gone."),
+    ('crisis', 'I just want everything to stop.'),
+    ('crisis', "I don't want to live anymore."),
+    ('crisis', "I've been looking up how many pills it would take."),
+    ('crisis', 'I bought a rope today.'),
+    ('crisis', 'I wrote my goodbye letters.'),
+    ('crisis', "I'm going to jump."),
+    ('crisis', 'I cut my wrists last night.'),
+    ('crisis', 'I relapsed on self harm.'),
+    ('crisis', 'Thinking about ending things.'),
+    ('crisis', "There's no way out for me."),
+    ('crisis', "I'm ready to die."),
+    ('crisis', 'I keep imagining my own funeral and feeling relieved.'),
+    ('crisis', 'I feel like killing myself.'),
+    ('crisis', "I've been having thoughts of suicide again."),
+    ('crisis', "What if I just didn't exist anymore."),
+    ('crisis', 'I want to go to sleep and never wake up.'),
+    ('crisis', "I can't take the pain anymore, I want out."),
+    ('crisis', "I'm planning how to do it."),
+    ('crisis', "Life would be easier for everyone if I wasn't here."),
+    ('crisis', "I've been scratching myself until I bleed."),
+    ('crisis', 'I hate my life and want it to be over.'),
+    ('crisis', "I'm thinking about walking into the ocean."),
+    ('crisis', 'kms'),
+    ('crisis', "I wanna die lol no but seriously I'm not ok"),
+    ('crisis', "I'm going to overdose tonight."),
+    ('crisis', "I'd rather be dead than keep feeling like this."),
+    ('none', "My grandmother died last month and I'm still sad."),
+    ('none', 'The training on suicide risk factors was really useful.'),
+    ('none', "I'm dying to try the new coffee place."),
+    ('none', 'This homework is killing me lol.'),
+    ('none', 'I could kill for a pizza right now.'),
+    ('none', 'My phone is dead again.'),
+    ('none', "I used to self-harm as a teen; I've been free of it for 8 years."),
+    ('none', 'How do I support a friend who is suicidal?'),
+    ('none', "I'm so tired, I could sleep for a week."),
+    ('none', 'I want to disappear under a blanket and watch movies all weekend.'),
+    ('none', 'That movie ending killed me, so sad.'),
+    ('none', 'Ugh I want this week to be over.'),
+    ('none', 'My goal is to be alive and present for my kids.'),
+    ('none', "Please call 988 if you're in crisis, they helped me a lot."),
+    ('none', "I survived a really dark time and I'm proud of where I am now."),
+    ('crisis', 'Honestly I think about dying all the time now.'),
+    ('crisis', 'I keep wishing I could fall asleep and not wake up.'),
+    ('crisis', 'Everyone would be happier without me in their lives.'),
+    ('crisis', "I'm not sure I'll still be here next week."),
+    ('crisis', 'I just want to stop existing.'),
+    ('crisis', "Tonight I'm going to take all my pills."),
+    ('crisis', "I've been hurting myself again and I can't stop."),
+    ('crisis', 'I feel suicidal.'),
+    ('crisis', "Thoughts of killing myself won't leave me alone."),
+    ('crisis', "I don't want to be alive anymore."),
+    ('crisis', "I'm writing a note for my family in case something happens to me tonight."),
+    ('crisis', 'Part of me wants to die.'),
+    ('crisis', 'It would be so easy to just end it.'),
+    ('crisis', "I've started cutting again."),
+    ('crisis', "I'm at the edge of the roof."),
+    ('crisis', "I can't go on like this, I'm done with life."),
+    ('crisis', "I want to kill myself and I don't know what to do."),
+    ('crisis', 'I think the world would be better without me.'),
+    ('crisis', 'Nothing matters, I just want to die.'),
+    ('none', "I'm so stressed I could scream."),
+    ('none', 'This commute is going to be the death of me haha.'),
+    ('none', 'Killing it at work today!'),
+    ('none', "My friend's brother died by suicide and the whole class is grieving."),
+    ('none', 'Our group discussed suicidal ideation warning signs in training.'),
+    ('none', 'I nearly died laughing at that.'),
+    ('none', "I'm done with this semester, so ready for a break."),
+    ('none', 'I wish I could sleep in tomorrow.'),
+    ('none', "I'm dead tired after the double shift."),
+    ('none', 'If anyone ever feels like ending their life, please reach out to 988.'),
 ]
 
 # Known misses: the tone lies in what is implied, not in any word or phrase.
 #   "Everyone knows Amy only joined for the certificate lol"  (insinuation)
 #   "Look who finally decided to show up, lol."               (sarcastic greeting)
+#   "Said goodbye to my cat, I'm ready."                      (a crisis only in context)
+#   "I have a plan and a date."                               (a crisis only in context)
 
 
 @pytest.mark.parametrize("expected,text", CASES, ids=[t[:50] for _, t in CASES])

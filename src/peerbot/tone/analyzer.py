@@ -58,6 +58,7 @@ _PHRASES = PhraseBook(
         "gossip": lx.GOSSIP_MARKERS,
         "disagreement": lx.DISAGREEMENT_PHRASES,
         "crisis": lx.CRISIS_PATTERNS,
+        "crisis_parts": lx.CRISIS_DEATH + lx.CRISIS_SELF_ALONE,
         "recovery": lx.RECOVERY_MARKERS,
         "help": lx.HELP_SEEKING,
         # Only a hint that laughter may be present; the words decide.
@@ -68,10 +69,16 @@ _PHRASES = PhraseBook(
 _WORDS = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 _SENSITIVE = re.compile(r"\b(?:" + "|".join(lx.SENSITIVE_PHRASES) + r")\b")
 _CRISIS_ANY = re.compile("|".join(lx.CRISIS_PATTERNS))
+_CRISIS_DEATH = re.compile("|".join(lx.CRISIS_DEATH))
+_CRISIS_SELF_ALONE = re.compile("|".join(lx.CRISIS_SELF_ALONE))
+_CRISIS_DWELLING = re.compile(lx.CRISIS_DWELLING)
+_FIRST_PERSON = re.compile(lx.FIRST_PERSON_MARKERS)
+_DWELLING_OPENS = re.compile(r"\s*(?:just |really |so |been |still |keep )?(?:thinking|want|wanna|wish|ready|planning|going to|gonna|praying|hoping|imagining|can't stop)\b")
+_SENTENCE_SPANS = re.compile(r"[^.!?\n]+")
 _CRISIS_NEGATED = re.compile("|".join(lx.CRISIS_NEGATIONS))
 _RECOVERY_ANY = re.compile("|".join(lx.RECOVERY_MARKERS))
 _CRISIS_NOW = re.compile(
-    r"\b(?:again|right now|tonight|today|anymore|any more|lately|these days|still|thinking about|planning|going to|gonna|want to|wanna|wish)\b"
+    r"\b(?:again|right now|tonight|today|last night|yesterday|this morning|just now|anymore|any more|lately|these days|still|thinking about|planning|going to|gonna|want to|wanna|wish)\b"
 )
 _OWN_RELATION = re.compile(r"\b(?:my|our) (?:(?:\w+ ){0,1})(?:" + "|".join(sorted(map(re.escape, lx.OWN_RELATIONS))) + r")s?\b")
 _LEADING_MENTIONS = re.compile(r"^(?:\s*(?:@[\w.-]+|<@!?\d+>)[,:]?)+\s*")
@@ -503,9 +510,30 @@ def _read_sentence(sentence: str, tokens: list[str], names: frozenset[str], tall
     return person_here
 
 
+def _composed_crisis(lower: str) -> list[re.Match[str]]:
+    """Crisis said in parts: death or ending, and wanting or dwelling on it, by the speaker."""
+    found: list[re.Match[str]] = []
+    for match in _SENTENCE_SPANS.finditer(lower):
+        sentence = match.group(0)
+        offset = match.start()
+        alone = _CRISIS_SELF_ALONE.search(sentence)
+        if alone and _FIRST_PERSON.search(sentence):
+            found.append(_CRISIS_SELF_ALONE.search(lower, offset + alone.start()))  # type: ignore[arg-type]
+            continue
+        death = _CRISIS_DEATH.search(sentence)
+        if death and _CRISIS_DWELLING.search(sentence):
+            # The speaker's own thought: "I", or a sentence that opens with the
+            # thought itself ("Thinking about ending things").
+            if _FIRST_PERSON.search(sentence) or _DWELLING_OPENS.match(sentence):
+                found.append(_CRISIS_DEATH.search(lower, offset + death.start()))  # type: ignore[arg-type]
+    return [m for m in found if m is not None]
+
+
 def _crisis(lower: str, scan: Scan) -> tuple[str, tuple[str, ...]] | None:
     """("crisis" | "recovery", phrases) when self-harm or suicidal language is present."""
     matches = [m for m, _ in scan.matches("crisis", lower)]
+    if scan.could_match("crisis_parts"):
+        matches += _composed_crisis(lower)
     if not matches:
         return None
     negated = [m.span() for m in _CRISIS_NEGATED.finditer(lower)]
@@ -524,7 +552,7 @@ _CLAUSES = re.compile(r"[.!?;,\n]|\b(?:and|but|though|although|yet)\b")
 def _present_crisis(lower: str) -> bool:
     """A recovery story that slides back into the present is a crisis now."""
     for sentence in _CLAUSES.split(lower):
-        if _CRISIS_ANY.search(sentence) and _CRISIS_NOW.search(sentence) and not _RECOVERY_ANY.search(sentence):
+        if (_CRISIS_ANY.search(sentence) or _composed_crisis(sentence)) and _CRISIS_NOW.search(sentence) and not _RECOVERY_ANY.search(sentence):
             return True
     return False
 
@@ -546,7 +574,7 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
     cues: list[Cue] = [Cue("obfuscation", (t,), 0.0) for t in norm.tricks]
 
     scan = _PHRASES.scan(lower)
-    crisis = _crisis(lower, scan) if scan.could_match("crisis") else None
+    crisis = _crisis(lower, scan) if scan.could_match("crisis") or scan.could_match("crisis_parts") else None
     if crisis is not None and crisis[0] == "crisis":
         cues.append(Cue("crisis language", crisis[1], 1.0))
         return ToneReport(action="crisis", category="crisis", score=1.0, sentiment=sentiment, cues=tuple(cues))

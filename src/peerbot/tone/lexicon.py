@@ -429,8 +429,10 @@ CRISIS_PATTERNS: tuple[str, ...] = (
     r"\bkms\b",
     r"\bunalive (?:my ?self)\b",
     r"\b(?:end|ending|take|taking|took) my (?:own )?life\b",
-    r"\bend(?:ing)? it (?:all)?\b(?! (?:with|between))",
-    r"\b(?:want|wanna|wanted|going|gonna|plan|planning|ready|trying|try) (?:to )?die\b",
+    r"\bend(?:ing)? it all\b",
+    r"\b(?:easy|easier|tempting) to (?:just )?end (?:it|things|everything|my life)\b",
+    r"\b(?:want(?:ed)? to|going to|gonna|ready to|i'll|i will|i could|i should|i might|thinking (?:of|about)) end(?:ing)? it\b(?! (?:with|between|for|on|off|early|there|here|now that))",
+    r"\b(?:want|wanna|wanted|plan|planning|ready) (?:to )?die\b",
     r"\bi (?:just )?(?:want|wanna|wish (?:i could|to)) (?:to )?(?:die|disappear forever|stop existing|not exist|not wake up)\b",
     r"\bwish (?:i|that i) (?:was|were|had been) (?:dead|never born|gone)\b",
     r"\bwish i (?:wasn't|wasnt|weren't|werent) (?:alive|here|born|around)\b",
@@ -448,13 +450,14 @@ CRISIS_PATTERNS: tuple[str, ...] = (
     r"\b(?:this is|it's|its) (?:my )?(?:final )?goodbye\b",
     r"\bgoodbye (?:everyone|everybody|all|world|forever|for good|cruel world)\b",
     r"\b(?:won't|wont|will not|not going to|not gonna) be (?:around|here|alive) (?:much longer|for long|anymore|tomorrow|next week)\b",
+    r"\b(?:not sure i'll|don't think i'll|dont think i'll|i might not|i may not) (?:still )?be (?:here|around|alive)\b",
     r"\b(?:hurt|hurting|hurted|cut|cutting|burn|burning|harm|harming|starve|starving|punish|punishing) my ?self\b",
     r"\bself[- ]?harm(?:ing|ed)?\b",
-    r"\bsuicid(?:e|al)\b",
     r"\b(?:suicide|suicidal) attempt\b",
-    r"\b(?:overdose|od) on\b",
-    r"\b(?:take|taking|swallow|swallowing) (?:them|the pills|all (?:of )?(?:them|my pills|the pills)|the whole bottle)\b",
-    r"\b(?:got|have|bought|holding|stockpiling|saving up|saved up) (?:the |a |my )?(?:pills|rope|gun|razor|blade)\b",
+    r"\battempted suicide\b|\b(?:tried|attempted) to (?:kill myself|end my life|take my (?:own )?life)\b",
+    r"\b(?:take|taking|swallow|swallowing) (?:them all|all of them|all (?:of )?(?:my|the) (?:pills|meds|tablets)|the whole bottle)\b",
+    r"\bi(?:'ve| have|'m| am)? (?:got|have|bought|holding) (?:the |a |my )(?:rope|gun|razor|blade)s?\b(?! control| laws?| rights| owners)",
+    r"\b(?:pills|rope|gun|razor|blade)s? (?:is |are )?(?:in front of me|ready|next to me|right here|in my hand)\b",
     r"\bjump (?:off|from) (?:a|the|this) (?:bridge|building|roof|ledge|cliff)\b",
     r"\bslit my wrists?\b",
     r"\b(?:write|wrote|writing) (?:a|my) (?:suicide |goodbye )?note\b",
@@ -469,11 +472,11 @@ CRISIS_PATTERNS: tuple[str, ...] = (
     r"\b(?:want|wanna|wish i could|just want) (?:to )?(?:sleep forever|go to sleep forever|never wake up|not wake up|stop existing)\b",
     r"\b(?:been|started|keep|kept|i'm|im) (?:cutting|burning|hurting|harming)(?: myself)? again\b",
     r"\bi have a plan to (?:die|end|kill)\b",
-    r"\b(?:no|any) (?:reason|point) (?:to|in|for) (?:keep(?:ing)? going|go(?:ing)? on|liv(?:e|ing)|be(?:ing)? here|stay(?:ing)? alive|continu(?:e|ing)|tr(?:y|ying))\b",
+    r"\b(?:no|any) (?:reason|point) (?:to|in|for) (?:keep(?:ing)? going|go(?:ing)? on|liv(?:e|ing)|be(?:ing)? here|stay(?:ing)? alive|continu(?:e|ing))\b",
     r"\bi(?:'ve| have)? (?:decided|made (?:up my mind|my decision))\b[^.!?]{0,30}?\b(?:tonight|today|it's time|the night|the day|to do it|to end)\b",
     r"\b(?:took|taken|swallowed|downed) (?:all|too many|a bunch of|a handful of|a lot of|the whole bottle of|every one of) (?:my |the |those )?(?:pills|meds|tablets|medication|sleeping pills)\b",
     r"\b(?:sitting|standing|i'm|im|i am) (?:on|at) (?:the|a) (?:edge of (?:the|a) )?(?:bridge|ledge|roof|rooftop|cliff|tracks|train tracks)\b",
-    r"\b(?:just )?(?:want|wanna|wish i could|going to|gonna) (?:to )?disappear\b",
+    r"\b(?:just )?(?:want|wanna|wish i could|going to|gonna) (?:to )?disappear(?= *(?:[.!?]|$)| forever| for good| completely| from (?:this|the) world| and never)",
     r"\b(?:this is|this'll be|this will be|here's) my (?:last|final) (?:message|post|goodbye|words)\b",
     r"\b(?:last|final) (?:time )?you(?:'ll| will) (?:ever )?(?:hear|see) from me\b",
     r"\b(?:want|wanna|wish|wishing) (?:to )?(?:be )?dead\b",
@@ -502,6 +505,9 @@ CRISIS_NEGATIONS: tuple[str, ...] = (
     r"\bdying to\b",
     r"\b(?:died|death|dying|lost (?:\w+ )?(?:\w+ )?) (?:by|to|from) suicide\b",
     r"\b(?:his|her|their|\w+'s) suicide\b",
+    r"\b(?:assisted|political|social|career|commercial) suicide\b|\bsuicide (?:bomb\w*|squad|mission|attack\w*|vest|doors?|run|pact)\b",
+    r"\b(?:hope|hoping|pray|praying) (?:i|we|you|they|he|she) (?:don't|won't|doesn't|dont|wont) die\b",
+    r"\b(?:a|my|our) (?:friend|partner|sister|brother|mom|mum|dad|son|daughter|client|peer|kid|child|coworker|roommate|loved one)(?: who)? (?:is|'s|was|has been|seems|might be) (?:\w+ )?suicidal\b",
     r"\bif (?:you|you're|you are|anyone|someone|somebody|u|anybody)\b[^.!?]{0,40}?\b(?:suicid\w*|hurting (?:yourself|themselves)|self[- ]?harm\w*)",
     r"\bkill (?:myself|me) (?:at|with) (?:the gym|work|this workout)\b",
 )
@@ -538,3 +544,42 @@ STATES = frozenset(
     lying stealing heroin drugs drunk killing kill murder crisis violence violent war
     """.split()
 )
+
+
+# Crisis language composed of parts, for the many ways people say it: a thought
+# of death or of ending (DEATH) together with wanting, planning or dwelling on
+# it (DWELLING), said by the speaker about themselves.
+CRISIS_DEATH: tuple[str, ...] = (
+    r"\b(?:die|dying|my (?:own )?death|suicid\w*|kill(?:ing)? myself|take my (?:own )?life)\b",
+    r"\b(?:be|being|was|were|rather be|better off) dead\b",
+    r"\bend(?:ing)? (?:it|things|everything|my life|it all|the pain)\b",
+    r"\b(?:not|never|won't|wouldn't|don't) (?:wake|waking) up\b",
+    r"\b(?:not|didn't|don't|stop|no longer|never) exist(?:ed|ing)?\b",
+    r"\b(?:it|my life|everything|it all|this life) (?:to )?be over\b",
+    r"\bmy (?:own )?funeral\b",
+    r"\boverdos\w*\b",
+    r"\b(?:how many|enough) (?:pills|tablets|meds)\b",
+    r"\bjump(?:ing)?(?= *(?:[.!?]|$)| off| from| in front)",
+    r"\bwalk(?:ing)? into (?:the )?(?:ocean|sea|lake|river|water|traffic)\b",
+    r"\bnot (?:be )?(?:here|around|alive) (?:anymore|any more|tomorrow)\b",
+)
+CRISIS_DWELLING = (
+    r"\b(?:want|wants|wanna|wanted|wish|wishing|easy to|easier to|pray|praying|hope|hoping|ready|going to|gonna|plan|planning|planned|"
+    r"decided|thinking|thought about|think about|keep thinking|imagining|imagine|rather|looking up|looked up|"
+    r"researching|googling|prepared|preparing|about to|urges?|tempted|what if i|can't stop thinking)\b"
+)
+# Strong enough with the speaker alone in the sentence.
+CRISIS_SELF_ALONE: tuple[str, ...] = (
+    r"\b(?:i'm|im|i am|i've been|ive been|i have been|i was|i feel|feeling|i get|getting|i keep getting) (?:so |really |very |pretty |kind of |kinda |a bit |a little )?suicidal\b",
+    r"\b(?:suicidal|suicide) (?:thoughts|feelings|ideation|urges|plan)\b",
+    r"\bthoughts? (?:of|about) (?:suicide|killing myself|ending (?:it|my life)|dying)\b",
+    r"\b(?:cut|cutting|cuts|burn(?:ing|ed|t)?|scratch(?:ing|ed)?|hurt(?:ing)?|harm(?:ing|ed)?|hit(?:ting)?|"
+    r"punch(?:ing|ed)?|starv(?:e|ing|ed)|carv(?:e|ing|ed))\b[^.!?]{0,20}?\b(?:myself|my (?:wrists?|arms?|legs?|thighs?|skin|stomach))\b",
+    r"\buntil i bleed\b",
+    r"\bno way out\b",
+    r"\bi want out(?= *(?:[.!?,]|$))",
+    r"\b(?:wrote|writing|write|written|finished) (?:my |a |the )?(?:goodbye|suicide|farewell) (?:letters?|notes?)\b",
+    r"\b(?:easier|better|happier|relieved|lighter)\b[^.!?]{0,40}?\bif i (?:just )?(?:wasn't|weren't|was gone|were gone|died|disappeared|didn't exist|wasn't here|wasn't around)\b",
+    r"\bplanning (?:how|when|where) (?:to|i'll|i will|i'm going to) do it\b",
+)
+FIRST_PERSON_MARKERS = r"\b(?:i|i'm|im|i've|ive|i'd|i'll|me|my|myself)\b"
