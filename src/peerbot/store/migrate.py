@@ -16,7 +16,11 @@ release must not write into a schema it does not understand. A database created 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import fcntl
 import hashlib
+from collections.abc import AsyncIterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,8 +103,26 @@ def _upgrade_sync(connection: Any, store: SqlStore, target: str) -> list[str]:
 
 async def upgrade(store: SqlStore, target: str = "head") -> list[str]:
     """Upgrade to ``target`` in one transaction; returns the revisions applied, oldest first."""
-    async with store.engine.begin() as conn:
-        return await conn.run_sync(_upgrade_sync, store, target)
+    async with _sqlite_file_lock(store):
+        async with store.engine.begin() as conn:
+            return await conn.run_sync(_upgrade_sync, store, target)
+
+
+@contextlib.asynccontextmanager
+async def _sqlite_file_lock(store: SqlStore) -> AsyncIterator[None]:
+    """SQLite: one migrator at a time, processes included, waiting on a lock file beside the
+    database rather than inside SQLite (where a new file's first connections could wait on
+    each other's locks while one switches the file to WAL)."""
+    database = store.engine.url.database if store.dialect == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    handle = open(f"{database}.migrate-lock", "a+b")  # noqa: SIM115 - closed below
+    try:
+        await asyncio.to_thread(fcntl.flock, handle.fileno(), fcntl.LOCK_EX)
+        yield
+    finally:
+        handle.close()  # releases the lock
 
 
 def _ahead_message(revision: str) -> str:

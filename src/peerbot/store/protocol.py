@@ -79,6 +79,10 @@ class Store(Protocol):
         Inside a unit the claim commits (or not) with the rest of the unit."""
         ...
 
+    def record_event(self, community: Community, event_id: str, at: datetime) -> None:
+        """Claim an event id in the background (the caller's outcome does not depend on it)."""
+        ...
+
     async def prune_events(self, before: datetime) -> int:
         """Forget event ids handled before ``before``; returns how many."""
         ...

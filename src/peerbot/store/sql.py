@@ -249,6 +249,9 @@ class SqlStore:
 
     #: Most event claims one batched INSERT carries.
     CLAIM_BATCH = 256
+    #: How long ids recorded behind (nobody waits for them) gather before they are written:
+    #: fewer, larger batches, so fewer round trips and commits under light load.
+    RECORD_LINGER = 0.02
 
     def __init__(self, engine: AsyncEngine, *, schema: str | None = None) -> None:
         self.engine = engine
@@ -258,7 +261,9 @@ class SqlStore:
             raise ValueError(f"peerbot supports PostgreSQL and SQLite, not {self.dialect}")
         # The connection of the unit running in the current task, if any.
         self._unit: ContextVar[AsyncConnection | None] = ContextVar(f"peerbot-unit-{id(self)}", default=None)
-        self._pending: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []
+        # PostgreSQL runs a single statement atomically on its own: no BEGIN/COMMIT round trips.
+        self._single = engine.execution_options(isolation_level="AUTOCOMMIT") if self.dialect == "postgresql" else None
+        self._pending: list[tuple[dict[str, Any], asyncio.Future[bool] | None]] = []
         self._flusher: asyncio.Task[None] | None = None
         self._claim_stmt = (
             self._insert(processed_events)
@@ -272,10 +277,16 @@ class SqlStore:
         return pg.insert(table) if self.dialect == "postgresql" else sqlite.insert(table)
 
     @contextlib.asynccontextmanager
-    async def _conn(self, *, write: bool = False) -> AsyncIterator[AsyncConnection]:
+    async def _conn(self, *, write: bool = False, single: bool = True) -> AsyncIterator[AsyncConnection]:
+        """The current unit's connection, or a new short transaction. ``single``: the block
+        runs one statement (or only reads), which PostgreSQL may run in autocommit mode."""
         current = self._unit.get()
         if current is not None:
             yield current
+            return
+        if single and self._single is not None:
+            async with self._single.connect() as conn:
+                yield conn
             return
         async with (self.engine.begin() if write else self.engine.connect()) as conn:
             yield conn
@@ -333,9 +344,13 @@ class SqlStore:
 
         await upgrade(self)
 
-    async def close(self) -> None:
-        if self._flusher is not None and not self._flusher.done():
+    async def drain(self) -> None:
+        """Wait until every claim queued so far is written."""
+        while self._flusher is not None and not self._flusher.done():
             await asyncio.wait([self._flusher])
+
+    async def close(self) -> None:
+        await self.drain()  # claims written behind are not lost on a clean stop
         await self.engine.dispose()
 
     # -- events -----------------------------------------------------------------------------
@@ -346,33 +361,67 @@ class SqlStore:
             async with self._conn(write=True) as conn:
                 return (await conn.execute(self._claim_stmt, [row])).first() is not None
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._enqueue(row, future)
+        return await future
+
+    def record_event(self, community: Community, event_id: str, at: datetime) -> None:
+        """Claim an event id without waiting: for an event whose outcome does not depend on
+        the claim (one that leads to no action). Written in the next batch; ``close()``
+        waits for it."""
+        row = {"platform": community.platform, "community_id": community.id, "event_id": event_id, "processed_at": at}
+        self._enqueue(row, None)
+
+    def _enqueue(self, row: dict[str, Any], future: asyncio.Future[bool] | None) -> None:
         self._pending.append((row, future))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush_claims())
-        return await future
+
+    def _only_recorded(self) -> bool:
+        return len(self._pending) < self.CLAIM_BATCH and all(future is None for _, future in self._pending)
 
     async def _flush_claims(self) -> None:
         # Group commit: claims that arrive while one batch is in flight go in the next one.
+        # Ids recorded behind first linger a moment to gather company. On PostgreSQL the
+        # flusher keeps its connection while batches keep coming (no pool round trip per
+        # batch); SQLite's single connection goes back to the queue after each batch, so
+        # units waiting for it are not starved.
+        hold = self._single is not None
         while self._pending:
-            batch, self._pending = self._pending[: self.CLAIM_BATCH], self._pending[self.CLAIM_BATCH:]
-            unique: dict[tuple[str, str, str], dict[str, Any]] = {}
-            for row, _ in batch:
-                unique.setdefault((row["platform"], row["community_id"], row["event_id"]), row)
+            if self._only_recorded():
+                await asyncio.sleep(self.RECORD_LINGER)
             try:
-                async with self.engine.begin() as conn:
-                    result = await conn.execute(self._claim_stmt, list(unique.values()))
-                    won = {tuple(r) for r in result}
-            except Exception as exc:  # every waiter hears about it; none is left hanging
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
-            for row, future in batch:
-                key = (row["platform"], row["community_id"], row["event_id"])
-                mine = key in won
-                won.discard(key)  # a duplicate inside one batch: only the first wins
-                if not future.done():
-                    future.set_result(mine)
+                async with (self._single or self.engine).connect() as conn:
+                    while self._pending:
+                        batch = self._pending[: self.CLAIM_BATCH]
+                        del self._pending[: len(batch)]
+                        try:
+                            await self._claim_batch(conn, batch)
+                        except BaseException as exc:
+                            for _, future in batch:  # every waiter hears about it; none is left hanging
+                                if future is not None and not future.done():
+                                    future.set_exception(exc)
+                            raise
+                        if not hold or self._only_recorded():
+                            break
+            except Exception:  # the connection may be broken: the next batch gets a fresh one
+                log.warning("batched event claim failed", exc_info=True)
+
+    async def _claim_batch(
+        self, conn: AsyncConnection, batch: list[tuple[dict[str, Any], asyncio.Future[bool] | None]]
+    ) -> None:
+        unique: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for row, _ in batch:
+            unique.setdefault((row["platform"], row["community_id"], row["event_id"]), row)
+        result = await conn.execute(self._claim_stmt, list(unique.values()))
+        won = {tuple(r) for r in result}
+        if self._single is None:
+            await conn.commit()  # SQLite: each batch is one transaction
+        for row, future in batch:
+            key = (row["platform"], row["community_id"], row["event_id"])
+            mine = key in won
+            won.discard(key)  # a duplicate inside one batch: only the first wins
+            if future is not None and not future.done():
+                future.set_result(mine)
 
     async def prune_events(self, before: datetime) -> int:
         """Forget handled event ids older than ``before`` (platforms stop redelivering long
@@ -384,7 +433,7 @@ class SqlStore:
     # -- welcomes ---------------------------------------------------------------------------
 
     async def record_join(self, community: Community, member_id: str, at: datetime) -> JoinRecord:
-        async with self._conn(write=True) as conn:
+        async with self._conn(write=True, single=False) as conn:
             first_time = (await conn.execute(
                 self._insert(members).values(platform=community.platform, community_id=community.id,
                                              member_id=member_id, first_joined_at=at)
@@ -632,8 +681,11 @@ def create_engine(url: str, *, schema: str | None = None, pool_size: int = 10) -
         @event.listens_for(engine.sync_engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
-            if ":memory:" not in url and "mode=memory" not in url:
-                cursor.execute("PRAGMA journal_mode=WAL")
+            in_memory = ":memory:" in url or "mode=memory" in url
+            if not in_memory:
+                cursor.execute("PRAGMA journal_mode")
+                if str(cursor.fetchone()[0]).lower() != "wal":
+                    cursor.execute("PRAGMA journal_mode=WAL")  # kept in the file: once is enough
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
@@ -648,7 +700,7 @@ def create_engine(url: str, *, schema: str | None = None, pool_size: int = 10) -
         connect_args: dict[str, Any] = {}
         if schema:
             connect_args["server_settings"] = {"search_path": schema}
-        return create_async_engine(url, connect_args=connect_args, pool_size=pool_size, max_overflow=pool_size)
+        return create_async_engine(url, connect_args=connect_args, pool_size=pool_size, max_overflow=0, pool_timeout=60)
     raise ValueError("database_url must be sqlite+aiosqlite://... or postgresql+asyncpg://...")
 
 
