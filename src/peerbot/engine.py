@@ -7,8 +7,10 @@ event's timestamp, which makes simulated clocks (demo, tests) trivial.
 
 Each event is handled in one store transaction (``store.atomically``): the event id is
 claimed together with everything the engine records about it, so a crash half-way leaves
-the event unclaimed and its redelivery starts afresh. A message that cannot lead to any
-action (most messages) only claims its id, in a batch with other events.
+the event unclaimed and its redelivery starts afresh. Messages are claimed by message id
+instead (a nudge or a crisis alert is unique per message, in the same transaction as the
+cooldown); their event ids are recorded behind, batched with other events. Most messages
+lead to no action, and their outcome does not depend on the database at all.
 
 Moderators' settings are read through a short cache (``settings_cache_seconds``, 2 s by
 default): a change made in one process is seen by every other within that time, and at
@@ -106,13 +108,17 @@ class Engine:
                 # Ticks are idempotent and frequent: not claimed.
                 return await self.store.atomically(lambda: self._flush_bursts(event.community, event.at))
             if isinstance(event, MessagePosted):  # MessageEdited too
+                # For a message the claim that matters is the message's own: a nudge and a
+                # crisis alert are unique per message id in the database (so an edit, or a
+                # redelivery under any event id, never acts twice). The event id is recorded
+                # behind, batched with other events, for the record.
                 assessment = await self._assess(event)
+                self.store.record_event(event.community, event.event_id, event.at)
                 if assessment is None:
-                    # Nothing can come of it; the id is still claimed, so it is handled once.
-                    if not await self.store.claim_event(event.community, event.event_id, event.at):
-                        log.debug("duplicate event %s ignored", event.event_id)
-                    return []
-                return await self.store.atomically(lambda: self._once(event, lambda: self._act(event, assessment)))
+                    return []  # nothing comes of it, whoever handles it
+                if assessment.decision is None:
+                    return await self._crisis(event, assessment.settings)  # one statement: atomic alone
+                return await self.store.atomically(lambda: self._act(event, assessment))
             handler = self._handler(event)
             if handler is None:
                 log.warning("unknown event type %s ignored", type(event).__name__)
@@ -281,9 +287,9 @@ class Engine:
         return _Assessment(settings, report, decision)
 
     async def _act(self, event: MessagePosted, assessment: _Assessment) -> list[Action]:
+        """Inside the message's transaction: the nudge, the member's cooldown, the summary."""
         settings, report, decision = assessment.settings, assessment.report, assessment.decision
-        if decision is None:
-            return await self._crisis(event, settings)
+        assert decision is not None
         community = event.community
         cues = report.cue_names()
         nudge_id = await self.store.record_nudge(
