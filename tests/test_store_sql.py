@@ -59,6 +59,19 @@ async def test_batched_event_claims_give_each_id_to_exactly_one_caller(make_stor
     assert len(won) == 150 and set(won) == set(ids)
 
 
+async def test_events_recorded_behind_are_written_by_drain_and_by_close(backend, make_store):
+    store = await make_store()
+    for i in range(50):
+        store.record_event(C, f"quiet-{i}", NOW)  # returns at once
+    await store.drain()
+    other = await make_store()
+    assert not await other.claim_event(C, "quiet-7", NOW)
+    late = await backend.open()
+    late.record_event(C, "at-close", NOW)
+    await late.close()
+    assert not await other.claim_event(C, "at-close", NOW)
+
+
 async def test_times_round_trip_as_aware_utc(make_store):
     store = await make_store()
     eastern = NOW.astimezone(timezone(timedelta(hours=-5)))
