@@ -79,3 +79,9 @@ def test_overlapping_matches_keep_the_first_and_longest() -> None:
     book = PhraseBook({"t": {"you clearly don't": 0.5, "you clearly don't even know": 0.6}}, whole_words=["t"])
     text = "you clearly don't even know"
     assert book.scan(text).find("t", text) == [("you clearly don't even know", 0.6)]
+
+
+def test_every_shipped_pattern_is_screened() -> None:
+    """A pattern with nothing literal to screen with runs on every message:
+    one such edit to the lexicon would quietly slow the whole analyzer."""
+    assert _PHRASES.unscreened == {}

@@ -584,7 +584,7 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
         tally.note("recovery story (past crisis)", crisis[1], 0.0)
 
     # Mentions that open a message say who it is for; "you" is then that person.
-    body = _LEADING_MENTIONS.sub("", lower, count=1)
+    body = _LEADING_MENTIONS.sub("", lower, count=1) if lower.lstrip()[:1] in ("@", "<") else lower
     tricks = bool(norm.tricks)
     # (phrase, weight, counts in full without a named target)
     words = frozenset(_WORDS.findall(lower))
@@ -656,6 +656,11 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
             tally.add(tally.gossip, "private matter about someone absent", tuple(dict.fromkeys(private))[:3], 0.35)
         elif sentiment < -0.2:
             tally.add(tally.gossip, "negative turn about someone absent", (), 0.2)
+
+    if not (sentence_scores or tally.mockery or tally.gossip):
+        # Nothing aimed at anyone: the common case, decided without scoring.
+        category = _calm_category(lower, words, scan, sentiment, tally, crisis is not None)
+        return ToneReport(action="none", category=category, score=0.0, sentiment=sentiment, cues=tuple(tally.cues))
 
     criticism = _across_sentences(sentence_scores)
     scores = {

@@ -550,7 +550,8 @@ STATES = frozenset(
 # of death or of ending (DEATH) together with wanting, planning or dwelling on
 # it (DWELLING), said by the speaker about themselves.
 CRISIS_DEATH: tuple[str, ...] = (
-    r"\b(?:die|dying|my (?:own )?death|suicid\w*|kill(?:ing)? myself|take my (?:own )?life)\b",
+    r"\b(?:die|dying|my (?:own )?death|kill(?:ing)? myself|take my (?:own )?life)\b",
+    r"\bsuicid(?:e|al|ally)\b",
     r"\b(?:be|being|was|were|rather be|better off) dead\b",
     r"\bend(?:ing)? (?:it|things|everything|my life|it all|the pain)\b",
     r"\b(?:not|never|won't|wouldn't|don't) (?:wake|waking) up\b",

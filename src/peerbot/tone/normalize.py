@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import ahocorasick
+
 # Characters that render as nothing but split words for a naive matcher.
 _INVISIBLE = dict.fromkeys(
     [0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0]
@@ -25,12 +27,18 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": 
 # Leetspeak, applied only inside tokens that mix letters with these symbols.
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _LEET_TOKEN = re.compile(r"[a-z0-9@$]*[a-z][a-z0-9@$]*")
-_LEET_CHARS = frozenset("013457@$")
 # One pass that finds whether any of the tricks below could be present.
-_SPACED_HINT = re.compile(r"[a-z] [a-z] [a-z]")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_HINTS = ahocorasick.Automaton()
+for _key in (
+    [c * 3 for c in _LETTERS]
+    + [f"{a} {b} {c}" for a in _LETTERS for b in _LETTERS for c in _LETTERS]
+    + [chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]]
+):
+    _HINTS.add_word(_key, True)
+_HINTS.make_automaton()
 _LEET_HINT = re.compile(r"[013457@$]")
 _LEET_SHAPE = re.compile(r"[a-z][013457@$]+[a-z]|\b[013457@$][a-z]+[013457@$]")
-_MAYBE_LEET = re.compile(r"[a-z][013457@$]|[013457@$][a-z]")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|k|m|h|x|d)")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _SPACED_LETTERS = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
@@ -54,7 +62,9 @@ class Normalized:
 def _unleet(match: re.Match[str]) -> str:
     token = match.group(0)
     # Mentions, ordinals and times ("@sam", "2nd", "9am") are not disguised words.
-    if token[0] == "@" or _LEET_CHARS.isdisjoint(token) or _ORDINAL.fullmatch(token):
+    # Only a symbol between letters disguises a word ("st00pid", "1d10t");
+    # "$30k", "2nd" and "covid19" are what they say.
+    if token[0] == "@" or not _LEET_SHAPE.search(token) or _ORDINAL.fullmatch(token):
         return token
     return token.translate(_LEET)
 
@@ -79,12 +89,16 @@ def normalize(text: str) -> Normalized:
     tricks: list[str] = []
     # Plain ASCII cannot hide anything Unicode folding would reveal.
     folded = text.replace("`", "'") if text.isascii() else _fold_unicode(text, tricks)
-    folded = _CONTROL.sub(" ", folded) if _CONTROL.search(folded) else folded
     lower = folded.lower()
-    spaced = _SPACED_HINT.search(lower) and _SPACED_LETTERS.search(lower)
-    if not (spaced or _REPEATS.search(lower) or (_LEET_HINT.search(lower) and _LEET_SHAPE.search(lower))):
+    # One C pass says whether control characters, stretched letters ("ooo")
+    # or spaced letters ("s t u") are present; most messages have none.
+    hint = next(_HINTS.iter(lower), None)
+    if hint is None and not (_LEET_HINT.search(lower) and _LEET_SHAPE.search(lower)):
         return Normalized(cased=folded, lower=lower, tricks=tuple(tricks))
-    unleeted = _LEET_TOKEN.sub(_unleet, lower) if _MAYBE_LEET.search(lower) else lower
+    if _CONTROL.search(folded):
+        folded = _CONTROL.sub(" ", folded)
+        lower = folded.lower()
+    unleeted = _LEET_TOKEN.sub(_unleet, lower) if _LEET_SHAPE.search(lower) else lower
     if unleeted != lower:
         tricks.append("letters swapped for digits or symbols")
     collapsed = _REPEATS.sub(r"\1\1", unleeted)

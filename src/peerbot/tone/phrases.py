@@ -29,6 +29,10 @@ _MIN_STRETCH = 3
 _ZERO_WIDTH = {_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT}
 
 
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def _product(parts: list[set[str]]) -> set[str] | None:
     total = 1
     for part in parts:
@@ -91,8 +95,22 @@ def _spell_item(op, arg) -> set[str] | None:  # noqa: ANN001 - sre parser intern
     return None
 
 
-def stretches(pattern: str) -> set[str] | None:
-    """Literal strings, one of which every match of ``pattern`` contains.
+@dataclass(frozen=True, slots=True)
+class Stretch:
+    """Literal strings one of which every match contains, and whether the
+    pattern demands a word boundary just before or just after them."""
+
+    strings: frozenset[str]
+    word_start: bool
+    word_end: bool
+
+
+def _is_boundary(item) -> bool:  # noqa: ANN001 - sre parser internals
+    return item[0] is _sre.AT and item[1] in (_sre.AT_BOUNDARY, _sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING)
+
+
+def screen_for(pattern: str, *, whole_words: bool = False) -> Stretch | None:
+    """The most specific literal stretch of ``pattern``, or None.
 
     Zero-width assertions are read as matching nothing, so the strings may
     find a little more than the pattern does, never less; None when no
@@ -101,11 +119,14 @@ def stretches(pattern: str) -> set[str] | None:
     items = list(_sre_parse.parse(pattern))
     while len(items) == 1 and items[0][0] is _sre.SUBPATTERN:
         items = list(items[0][1][-1])
-    best: set[str] | None = None
+    best: Stretch | None = None
     run: list = []
-    for item in [*items, (None, None)]:
+    start = 0
+    for position, item in enumerate([*items, (None, None)]):
         spelled = _spell_item(*item) if item[0] is not None else None
         if spelled is not None:
+            if not run:
+                start = position
             run.append(item)
             continue
         # A run of spellable items ends: its spelling is a candidate stretch.
@@ -113,12 +134,22 @@ def stretches(pattern: str) -> set[str] | None:
         while run:
             whole = _spell(run)
             if whole is not None:
-                if min(map(len, whole)) >= _MIN_STRETCH and (best is None or _better(whole, best)):
-                    best = whole
+                if min(map(len, whole)) >= _MIN_STRETCH and (best is None or _better(whole, set(best.strings))):
+                    best = Stretch(
+                        frozenset(whole),
+                        word_start=_is_boundary(run[0]) or (whole_words and start == 0),
+                        word_end=_is_boundary(run[-1]) or (whole_words and position == len(items)),
+                    )
                 break
-            run = run[1:] if len(run) > 1 else []
+            run, start = (run[1:], start + 1) if len(run) > 1 else ([], start)
         run = []
     return best
+
+
+def stretches(pattern: str) -> set[str] | None:
+    """The strings of ``screen_for(pattern)``."""
+    found = screen_for(pattern)
+    return set(found.strings) if found else None
 
 
 def _better(new: set[str], old: set[str]) -> bool:
@@ -151,22 +182,32 @@ class PhraseBook:
                 index = len(self._patterns)
                 source = rf"(?<![\w'])(?:{pattern})(?![\w'])" if name in bounded else pattern
                 self._patterns.append(_Pattern(name, re.compile(source), weight))
-                found = stretches(pattern)
+                found = screen_for(pattern, whole_words=name in bounded)
                 if found is None:
                     self._always[name].append(index)
                     continue
-                for stretch in found:
-                    owners.setdefault(stretch, []).append(index)
-        for stretch, indexes in owners.items():
-            automaton.add_word(stretch, tuple(indexes))
+                for stretch in found.strings:
+                    # Boundaries are checked only where the stretch has a word character.
+                    start = found.word_start and _is_word_char(stretch[0])
+                    end = found.word_end and _is_word_char(stretch[-1])
+                    owners.setdefault(stretch, []).append((index, start, end))
+        for stretch, owned in owners.items():
+            automaton.add_word(stretch, (len(stretch), tuple(owned)))
         automaton.make_automaton()
         self._automaton = automaton
         self.unscreened = {name: [self._patterns[i].regex.pattern for i in ix] for name, ix in self._always.items() if ix}
 
     def scan(self, text: str) -> Scan:
         candidates: dict[str, set[int]] = {}
-        for _, indexes in self._automaton.iter(text):
-            for index in indexes:
+        last = len(text) - 1
+        for end, (length, owned) in self._automaton.iter(text):
+            begin = end - length + 1
+            inside_word_before = begin > 0 and _is_word_char(text[begin - 1])
+            inside_word_after = end < last and _is_word_char(text[end + 1])
+            for index, word_start, word_end in owned:
+                # "die" inside "studied" cannot be the word the pattern wants.
+                if (word_start and inside_word_before) or (word_end and inside_word_after):
+                    continue
                 candidates.setdefault(self._patterns[index].table, set()).add(index)
         return Scan(self, candidates)
 
