@@ -257,8 +257,10 @@ def _find_names(cased: str, extra: Iterable[str]) -> frozenset[str]:
             continue
         if key in lx.JUDGEMENTS or key in lx.PERSON_INSULTS or key in lx.FEELINGS or key.endswith("ing"):
             continue
-        before = cased[: match.start()].rstrip()
-        if not before or before[-1] in ".!?":
+        k = match.start() - 1
+        while k >= 0 and cased[k].isspace():
+            k -= 1
+        if k < 0 or cased[k] in ".!?":
             # A capital that opens a sentence proves nothing on its own.
             following = (match.group(2) or "").lower()
             if not (possessive or following in _NAME_FOLLOWERS):
@@ -294,27 +296,27 @@ _CENSORABLE = sorted(set(lx.PERSON_INSULTS) | set(lx.JUDGEMENTS) | lx.PROFANITY,
 
 
 
-def _target_kind(token: str, names: frozenset[str]) -> str | None:
-    if token in lx.SELF:
-        return "self"
-    if token in lx.SECOND:
-        return "second"
-    if token in lx.THIRD:
-        return "third"
-    if token in lx.THIRD_PLURAL:
-        return "group"
-    if token.startswith("@") or token.startswith("<@"):
-        return "name"
-    if token in names:
-        return "name"
-    if token in lx.GROUP_NOUNS:
-        return "group"
-    if token in lx.PERSON_NOUNS:
-        return "person"
-    if token in lx.THING_PRONOUNS:
-        return "thing"
-    return None
+# Who a word refers to. Pronouns outrank names; names outrank role nouns.
+_PRONOUN_KIND: dict[str, str] = {
+    **{w: "group" for w in lx.THIRD_PLURAL},
+    **{w: "third" for w in lx.THIRD},
+    **{w: "second" for w in lx.SECOND},
+    **{w: "self" for w in lx.SELF},
+}
+_NOUN_KIND: dict[str, str] = {
+    **{w: "thing" for w in lx.THING_PRONOUNS},
+    **{w: "person" for w in lx.PERSON_NOUNS},
+    **{w: "group" for w in lx.GROUP_NOUNS},
+}
 
+
+def _target_kind(token: str, names: frozenset[str]) -> str | None:
+    kind = _PRONOUN_KIND.get(token)
+    if kind is not None:
+        return kind
+    if token in names or token[:1] == "@" or token[:2] == "<@":
+        return "name"
+    return _NOUN_KIND.get(token)
 
 
 # Both spellings of each word that names a person: "you" and "you're".

@@ -228,7 +228,11 @@ class Scan:
         Where phrases overlap, the one that starts first (then the longer)
         is kept, as a single alternation of them would.
         """
-        indexes = self.candidates.get(table, set()).union(self.book._always[table])
+        found = self.candidates.get(table)
+        always = self.book._always[table]
+        if not found and not always:
+            return []
+        indexes = found.union(always) if found else always
         patterns = self.book._patterns
         hits = [(m, patterns[i].weight) for i in indexes for m in patterns[i].regex.finditer(text)]
         if len(hits) < 2:
