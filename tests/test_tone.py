@@ -239,3 +239,11 @@ def test_crisis_at_the_end_of_a_long_message_is_found() -> None:
 def test_analyze_rejects_non_text() -> None:
     with pytest.raises(TypeError):
         analyze(b"bytes")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("mention", ["<@123456789>", "<@!123456789>", "<@U024BE7LH>", "<@U024BE7LH|sam>", "@sam"])
+def test_platform_mentions_are_people(mention: str) -> None:
+    # Mid-sentence a mention is someone talked about; opening a message it says who is addressed.
+    assert analyze(f"Honestly {mention} is such a lazy idiot.").action == "nudge"
+    assert analyze(f"{mention} you are so lazy and rude.").action == "nudge"
+    assert analyze(f"{mention} thank you, that was so kind.").action == "none"

@@ -81,7 +81,8 @@ _CRISIS_NOW = re.compile(
     r"\b(?:again|right now|tonight|today|last night|yesterday|this morning|just now|anymore|any more|lately|these days|still|thinking about|planning|going to|gonna|want to|wanna|wish)\b"
 )
 _OWN_RELATION = re.compile(r"\b(?:my|our) (?:(?:\w+ ){0,1})(?:" + "|".join(sorted(map(re.escape, lx.OWN_RELATIONS))) + r")s?\b")
-_LEADING_MENTIONS = re.compile(r"^(?:\s*(?:@[\w.-]+|<@!?\d+>)[,:]?)+\s*")
+# Discord writes mentions "<@123>" or "<@!123>", Slack "<@U024BE7LH>" or "<@U024BE7LH|sam>".
+_LEADING_MENTIONS = re.compile(r"^(?:\s*(?:@[\w.-]+|<@[\w!|.-]+>)[,:]?)+\s*")
 # Someone speaking of themselves: what turns pain into a struggle shared.
 _OWN_DIFFICULTY = frozenset({"i", "i'm", "im", "i've", "ive", "i'd", "i'll", "me", "my", "myself", "mine"}) | lx.STRUGGLE_WORDS
 _BABY_WORDS = frozenset({"baby", "child", "toddler", "drama", "princess", "crybaby"})
@@ -91,7 +92,7 @@ _LAUGH_WORD = re.compile(r"l+o+l+(?:o+l+)*|l+m+f*a+o+|ro+fl|(?:ha|he){2,}h?|a?ha
 _LAUGHTER = re.compile(r"\b(?:" + "|".join(sorted(lx.LAUGHTER, key=len, reverse=True)) + r"|hahah\w*)\b")
 _MOCKING_EMOJI = re.compile("[" + "".join(sorted(lx.MOCKING_EMOJI)) + "]")
 _SENTENCES = re.compile(r"[^.!?;\n]+[.!?;\n]*")
-_TOKEN = re.compile(r"@[\w.-]+|<@!?\d+>|[a-z0-9]+(?:['-][a-z0-9]+)*|\*+|[^\s\w]")
+_TOKEN = re.compile(r"<@[\w!|.-]+>|@[\w.-]+|[a-z0-9]+(?:['-][a-z0-9]+)*|\*+|[^\s\w]")
 _CAPITALISED = re.compile(r"(?<![\w'-])([A-Z][A-Za-z'-]*)(?=\s+([A-Za-z']+))?")
 _DOUBLES = re.compile(r"([a-z])\1")
 # A word with letters before its asterisks ("f**k", "a**hole"); markdown's
