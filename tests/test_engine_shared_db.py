@@ -79,16 +79,17 @@ async def test_the_same_event_on_every_engine_acts_once(make_store):
 async def test_a_failure_mid_handling_leaves_the_event_to_be_handled_again(make_store, monkeypatch):
     engine = (await engines(make_store, 1))[0]
     event = posted(RUDE, "ana")
-    real = engine.store.record_nudge
+    real = engine.store.claim_nudge
 
     async def broken(*args, **kwargs):
-        await real(*args, **kwargs)  # written...
-        raise ConnectionResetError("database went away")  # ...but never committed
+        async with engine.store.unit():
+            assert (await real(*args, **kwargs)).nudge_id is not None  # written...
+            raise ConnectionResetError("database went away")  # ...but never committed
 
-    monkeypatch.setattr(engine.store, "record_nudge", broken)
+    monkeypatch.setattr(engine.store, "claim_nudge", broken)
     with pytest.raises(ConnectionResetError):
         await engine.handle(event)
-    monkeypatch.setattr(engine.store, "record_nudge", real)
+    monkeypatch.setattr(engine.store, "claim_nudge", real)
     actions = await engine.handle(event)  # the platform redelivers it
     assert kinds(actions) == ["PrivateNudge"]
     nudge = next(a for a in actions if isinstance(a, PrivateNudge))
@@ -103,3 +104,26 @@ async def test_daily_prompt_once_across_engines_ticking_together(make_store):
         results = await asyncio.gather(*(e.tick(COMMUNITY, now) for e in racing))
         posts = [a for r in results for a in r if isinstance(a, Post) and a.kind == "prompt"]
         assert len(posts) == 1
+
+
+async def test_messages_never_wait_for_a_settings_read_and_see_changes_one_refresh_later(make_store):
+    clock = Clock()
+    a, b = await engines(make_store, 2, clock=clock)
+    assert await b.handle(posted(RUDE, "ana")) != []  # caches threshold 0.5
+    await a.handle(command("threshold 0.9"))
+    reads = 0
+    real = b.store.overrides
+
+    async def counted(community):
+        nonlocal reads
+        reads += 1
+        return await real(community)
+
+    b.store.overrides = counted
+    clock.now += 2.5  # expired: the next message is answered from the cache, a refresh starts
+    assert kinds(await b.handle(posted(RUDE, "ben"))) == ["PrivateNudge"]  # still 0.5
+    await asyncio.gather(*b._refreshing.values())  # the background refresh lands
+    assert reads == 1
+    assert await b.handle(posted(RUDE, "cal")) == []  # 0.9 now
+    clock.now += 10  # far too old to serve: read through
+    assert await b.handle(posted(RUDE, "dee")) == [] and reads == 2

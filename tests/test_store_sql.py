@@ -136,6 +136,30 @@ async def test_a_message_already_nudged_does_not_use_up_the_cooldown(make_store)
     assert await nudge(store, "y", NOW + 2 * HOUR + timedelta(minutes=1)) is not None
 
 
+def claim(store, message_id, at, member="m", category="criticism"):
+    return store.claim_nudge(C, channel_id="c", member_id=member, message_id=message_id, at=at, category=category,
+                             score=0.8, threshold=0.5, cues=("target",), cooldown=HOUR, since=at - 24 * HOUR)
+
+
+async def test_claim_nudge_takes_the_shared_cooldown_and_counts_the_streak(make_store):
+    stores = [await make_store() for _ in range(4)]
+    results = await asyncio.gather(*(claim(s, f"x{i}", NOW) for i, s in enumerate(stores)))
+    won = [r for r in results if r.nudge_id is not None]
+    assert len(won) == 1 and won[0].recent == ("criticism",)
+    assert (await claim(stores[1], "y", NOW + timedelta(minutes=30))).nudge_id is None
+    assert (await claim(stores[2], won_message(results), NOW + 2 * HOUR)).nudge_id is None  # an edit of it
+    second = await claim(stores[3], "z", NOW + 2 * HOUR, category="gossip")
+    assert second.nudge_id is not None and second.recent == ("criticism", "gossip")
+    third = await claim(stores[0], "w", NOW + 25 * HOUR, category="mockery")  # the first is out of the window
+    assert third.recent == ("gossip", "mockery")
+    assert [n.message_id for n in await stores[0].nudges_since(C, "m", NOW - HOUR)][1:] == ["z", "w"]
+    assert (await claim(stores[0], "other", NOW, member="n")).recent == ("criticism",)
+
+
+def won_message(results):
+    return f"x{next(i for i, r in enumerate(results) if r.nudge_id is not None)}"
+
+
 async def test_a_unit_is_all_or_nothing(make_store):
     store = await make_store()
     with pytest.raises(RuntimeError):

@@ -13,12 +13,14 @@ cooldown); their event ids are recorded behind, batched with other events. Most 
 lead to no action, and their outcome does not depend on the database at all.
 
 Moderators' settings are read through a short cache (``settings_cache_seconds``, 2 s by
-default): a change made in one process is seen by every other within that time, and at
-once by the process that made it.
+default): a change made in one process is seen by every other within that time (messages
+may see it one background refresh later), and at once by the process that made it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import inspect
 import logging
 import time
@@ -90,6 +92,8 @@ class Engine:
         self._clock = clock
         # community key -> (expires at, stored overrides, effective settings)
         self._cache: dict[str, tuple[float, dict[str, Any], CommunitySettings]] = {}
+        self._refreshing: dict[str, asyncio.Task[None]] = {}
+        self._generation = 0  # bumped whenever the cache is invalidated
         self._next_prune = 0.0
         self.analyze = analyze
         self.prompts = tuple(prompts) if prompts is not None else load_prompts(self.settings)
@@ -118,14 +122,14 @@ class Engine:
                     return []  # nothing comes of it, whoever handles it
                 if assessment.decision is None:
                     return await self._crisis(event, assessment.settings)  # one statement: atomic alone
-                return await self.store.atomically(lambda: self._act(event, assessment))
+                return await self._act(event, assessment)  # atomic by itself
             handler = self._handler(event)
             if handler is None:
                 log.warning("unknown event type %s ignored", type(event).__name__)
                 return []
             return await self.store.atomically(lambda: self._once(event, handler))
         except BaseException:
-            self._cache.clear()  # it may hold what a rolled-back transaction read
+            self._invalidate()  # the cache may hold what a rolled-back transaction read
             raise
 
     def _handler(self, event: Event) -> Callable[[], Awaitable[list[Action]]] | None:
@@ -161,11 +165,33 @@ class Engine:
 
     # -- moderators' settings, through a short cache ---------------------------------------
 
-    async def _settings_entry(self, community: Community) -> tuple[float, dict[str, Any], CommunitySettings]:
+    async def _settings_entry(
+        self, community: Community, *, allow_stale: bool = False
+    ) -> tuple[float, dict[str, Any], CommunitySettings]:
         entry = self._cache.get(community.key)
         now = self._clock()
         if entry is not None and now < entry[0]:
             return entry
+        if allow_stale and entry is not None and now < entry[0] + self.settings_ttl:
+            # Just expired: answer from the cache and refresh it in the background (one
+            # refresh per community), so a message never waits for a settings read.
+            if community.key not in self._refreshing:
+                # A fresh context: the refresh must not join the caller's transaction.
+                self._refreshing[community.key] = asyncio.create_task(
+                    self._refresh(community), context=contextvars.Context())
+            return entry
+        return await self._load_settings(community)
+
+    async def _refresh(self, community: Community) -> None:
+        try:
+            await self._load_settings(community)
+        except Exception:  # the next message tries again (or reads through once it is too old)
+            log.warning("settings refresh failed for %s", community.key, exc_info=True)
+        finally:
+            self._refreshing.pop(community.key, None)
+
+    async def _load_settings(self, community: Community) -> tuple[float, dict[str, Any], CommunitySettings]:
+        now, generation = self._clock(), self._generation
         overrides = await self.store.overrides(community)
         base = self.settings.for_community(community.key)
         effective = base
@@ -176,9 +202,16 @@ class Engine:
             except ValidationError:
                 log.warning("ignoring invalid stored overrides for %s", community.key)
         entry = (now + self.settings_ttl, overrides, effective)
-        if self.settings_ttl > 0:
+        if self.settings_ttl > 0 and generation == self._generation:  # nothing changed meanwhile
             self._cache[community.key] = entry
         return entry
+
+    def _invalidate(self, community: Community | None = None) -> None:
+        self._generation += 1
+        if community is None:
+            self._cache.clear()
+        else:
+            self._cache.pop(community.key, None)
 
     async def community_settings(self, community: Community) -> CommunitySettings:
         """Config-file settings for the community with moderators' changes applied."""
@@ -190,9 +223,9 @@ class Engine:
 
     async def set_override(self, community: Community, key: str, value: Any, *, actor_id: str, at: datetime) -> None:
         """Store a moderator's change; this process sees it at once, others within the TTL."""
-        self._cache.pop(community.key, None)
+        self._invalidate(community)
         await self.store.set_override(community, key, value, actor_id=actor_id, at=at)
-        self._cache.pop(community.key, None)
+        self._invalidate(community)
 
     async def library(self, community: Community) -> tuple[Prompt, ...]:
         overrides = await self.overrides(community)
@@ -272,7 +305,7 @@ class Engine:
         Reads only (cached) settings, so it runs outside the event's transaction."""
         if event.author.is_bot:
             return None
-        settings = await self.community_settings(event.community)
+        settings = (await self._settings_entry(event.community, allow_stale=True))[2]
         threshold = effective_threshold(settings, event.channel)
         report = self.report(event.text, threshold, event.mentioned_names)
         log.info("message %s: %s %s %.2f", event.message_id, report.action, report.category, report.score)
@@ -287,47 +320,40 @@ class Engine:
         return _Assessment(settings, report, decision)
 
     async def _act(self, event: MessagePosted, assessment: _Assessment) -> list[Action]:
-        """Inside the message's transaction: the nudge, the member's cooldown, the summary."""
+        """The nudge, the member's shared cooldown and the count for the repeat summary, in
+        one atomic claim (one statement on PostgreSQL)."""
         settings, report, decision = assessment.settings, assessment.report, assessment.decision
         assert decision is not None
-        community = event.community
+        community, nudges = event.community, settings.nudges
         cues = report.cue_names()
-        nudge_id = await self.store.record_nudge(
+        claim = await self.store.claim_nudge(
             community, channel_id=event.channel.id, member_id=event.author.id, message_id=event.message_id,
             at=event.at, category=report.category, score=report.score, threshold=decision.threshold, cues=cues,
-            cooldown=timedelta(minutes=settings.nudges.cooldown_minutes),
+            cooldown=timedelta(minutes=nudges.cooldown_minutes),
+            since=event.at - timedelta(hours=nudges.repeat_alert_window_hours),
         )
-        if nudge_id is None:
+        if claim.nudge_id is None:
             # this message (e.g. an edit of it) was already nudged, or the member's cooldown runs
             log.info("nudge skipped for %s: cooldown or already nudged", event.message_id)
             return []
         actions: list[Action] = [PrivateNudge(
             community=community, member_id=event.author.id, channel_id=event.channel.id,
-            message_id=event.message_id, nudge_id=nudge_id, category=report.category,
+            message_id=event.message_id, nudge_id=claim.nudge_id, category=report.category,
             text=nudge_text(self.messages, settings, member_id=event.author.id, channel=event.channel,
                             category=report.category, cue_names=cues),
         )]
-        actions += await self._repeat_summary(event, settings)
-        return actions
-
-    async def _repeat_summary(self, event: MessagePosted, settings: CommunitySettings) -> list[Action]:
-        nudges = settings.nudges
-        if nudges.repeat_alert_count <= 0:
-            return []
-        since = event.at - timedelta(hours=nudges.repeat_alert_window_hours)
-        recent = await self.store.nudges_since(event.community, event.author.id, since)
         # Exactly at the crossing, so moderators hear once per streak, not on every nudge.
-        if len(recent) != nudges.repeat_alert_count:
-            return []
-        categories = ", ".join(sorted({n.category for n in recent}))
-        text = fill(
-            self.messages.get("moderation.repeat_alert", settings.texts), member=f"<@{event.author.id}>",
-            count=len(recent), hours=nudges.repeat_alert_window_hours, categories=categories,
-        )
-        return [AlertModerators(
-            community=event.community, channel=settings.moderator_channel, reason="repeated_nudges",
-            text=text, member_id=event.author.id,
-        )]
+        if nudges.repeat_alert_count > 0 and len(claim.recent) == nudges.repeat_alert_count:
+            text = fill(
+                self.messages.get("moderation.repeat_alert", settings.texts), member=f"<@{event.author.id}>",
+                count=len(claim.recent), hours=nudges.repeat_alert_window_hours,
+                categories=", ".join(sorted(set(claim.recent))),
+            )
+            actions.append(AlertModerators(
+                community=community, channel=settings.moderator_channel, reason="repeated_nudges",
+                text=text, member_id=event.author.id,
+            ))
+        return actions
 
     async def _crisis(self, event: MessagePosted, settings: CommunitySettings) -> list[Action]:
         # One alert per message (an edit doesn't re-alert); cooldowns never apply here.

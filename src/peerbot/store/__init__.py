@@ -10,6 +10,7 @@ schema is versioned with Alembic migrations (``peerbot.store.migrate``).
 from peerbot.store.protocol import (
     AuditEntry,
     JoinRecord,
+    NudgeClaim,
     NudgeRecord,
     Stats,
     Store,
@@ -18,6 +19,6 @@ from peerbot.store.migrate import SchemaError
 from peerbot.store.sql import DatabaseUnavailable, SqlStore, open_store, open_store_from
 
 __all__ = [
-    "AuditEntry", "DatabaseUnavailable", "JoinRecord", "NudgeRecord", "SchemaError", "SqlStore", "Stats", "Store", "open_store",
-    "open_store_from",
+    "AuditEntry", "DatabaseUnavailable", "JoinRecord", "NudgeClaim", "NudgeRecord", "SchemaError", "SqlStore",
+    "Stats", "Store", "open_store", "open_store_from",
 ]

@@ -36,6 +36,14 @@ class NudgeRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class NudgeClaim:
+    """The outcome of ``claim_nudge``."""
+
+    nudge_id: str | None  # None: not sent (the message was already nudged, or the cooldown runs)
+    recent: tuple[str, ...] = ()  # categories of the member's nudges in the window, this one included
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEntry:
     key: str
     old_value: Any
@@ -124,6 +132,25 @@ class Store(Protocol):
         """Record a nudge and return its id; None when the message was already nudged or,
         with ``cooldown``, when the member was nudged less than ``cooldown`` before ``at``
         (shared by every process: the member's cooldown row is taken atomically)."""
+        ...
+
+    async def claim_nudge(
+        self,
+        community: Community,
+        *,
+        channel_id: str,
+        member_id: str,
+        message_id: str,
+        at: datetime,
+        category: str,
+        score: float,
+        threshold: float,
+        cues: tuple[str, ...],
+        cooldown: timedelta,
+        since: datetime,
+    ) -> NudgeClaim:
+        """``record_nudge`` with ``cooldown``, atomically, plus the categories of the member's
+        nudges since ``since`` (this one included)."""
         ...
 
     async def last_nudge_at(self, community: Community, member_id: str) -> datetime | None: ...

@@ -48,6 +48,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     and_,
+    bindparam,
     delete,
     event,
     func,
@@ -63,7 +64,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from peerbot.events import Community
-from peerbot.store.protocol import AuditEntry, JoinRecord, NudgeRecord, Stats
+from peerbot.store.protocol import AuditEntry, JoinRecord, NudgeClaim, NudgeRecord, Stats
 
 log = logging.getLogger("peerbot.store")
 T = TypeVar("T")
@@ -232,6 +233,36 @@ def _aware(value: Any) -> datetime | None:
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
+
+# The nudge claim in one PostgreSQL statement (see SqlStore.claim_nudge). The member's
+# cooldown row is taken first, under its row lock, and only when the last nudge is old enough
+# and this message was not nudged yet; the nudge row goes in only if the slot was taken; the
+# final SELECT sees the nudges from before this statement (so not this one).
+_CLAIM_NUDGE_PG = text("""
+WITH slot AS (
+    INSERT INTO nudge_cooldowns AS c (platform, community_id, member_id, last_nudge_at)
+    VALUES (:platform, :community_id, :member_id, :at)
+    ON CONFLICT (platform, community_id, member_id) DO UPDATE SET last_nudge_at = EXCLUDED.last_nudge_at
+    WHERE c.last_nudge_at <= :free_after
+      AND NOT EXISTS (SELECT 1 FROM nudges AS n WHERE n.platform = :platform
+                      AND n.community_id = :community_id AND n.message_id = :message_id)
+    RETURNING 1
+), nudge AS (
+    INSERT INTO nudges (platform, community_id, channel_id, member_id, message_id, created_at, category, score,
+                        threshold, cue_names)
+    SELECT :platform, :community_id, :channel_id, :member_id, :message_id, :at, :category, :score, :threshold,
+           :cue_names
+    WHERE EXISTS (SELECT 1 FROM slot)
+    ON CONFLICT DO NOTHING
+    RETURNING id
+)
+SELECT (SELECT id FROM nudge) AS nudge_id,
+       ARRAY(SELECT category FROM nudges WHERE platform = :platform AND community_id = :community_id
+             AND member_id = :member_id AND created_at >= :since ORDER BY id) AS recent
+""").bindparams(
+    bindparam("at", type_=UtcDateTime), bindparam("free_after", type_=UtcDateTime),
+    bindparam("since", type_=UtcDateTime),
+)
 
 #: PostgreSQL SQLSTATEs after which a whole transaction may simply be run again.
 _RETRYABLE = {"40001", "40P01"}  # serialization_failure, deadlock_detected
@@ -512,6 +543,45 @@ class SqlStore:
                 await conn.execute(delete(nudges).where(nudges.c.id == nudge_id))
                 return None
             return str(nudge_id)
+
+    async def claim_nudge(
+        self,
+        community: Community,
+        *,
+        channel_id: str,
+        member_id: str,
+        message_id: str,
+        at: datetime,
+        category: str,
+        score: float,
+        threshold: float,
+        cues: tuple[str, ...],
+        cooldown: timedelta,
+        since: datetime,
+    ) -> NudgeClaim:
+        """``record_nudge`` with the member's cooldown, plus the categories of the member's
+        nudges since ``since`` (this one included) for the repeat summary. On PostgreSQL all
+        of it is one statement, atomic on its own: one round trip."""
+        if self.dialect != "postgresql" or self._unit.get() is not None:
+            async with self.unit():
+                nudge_id = await self.record_nudge(
+                    community, channel_id=channel_id, member_id=member_id, message_id=message_id, at=at,
+                    category=category, score=score, threshold=threshold, cues=cues, cooldown=cooldown,
+                )
+                if nudge_id is None:
+                    return NudgeClaim(None)
+                recent = await self.nudges_since(community, member_id, since)
+                return NudgeClaim(nudge_id, tuple(n.category for n in recent))
+        params = {
+            "platform": community.platform, "community_id": community.id, "channel_id": channel_id,
+            "member_id": member_id, "message_id": message_id, "at": at, "free_after": at - cooldown,
+            "category": category, "score": score, "threshold": threshold, "cue_names": ",".join(cues), "since": since,
+        }
+        async with self._conn(write=True) as conn:
+            row = (await conn.execute(_CLAIM_NUDGE_PG, params)).one()
+        if row.nudge_id is None:
+            return NudgeClaim(None)
+        return NudgeClaim(str(row.nudge_id), (*row.recent, category))
 
     async def _take_cooldown(
         self, conn: AsyncConnection, community: Community, member_id: str, at: datetime, cooldown: timedelta
