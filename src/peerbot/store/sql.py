@@ -746,6 +746,7 @@ def create_engine(url: str, *, schema: str | None = None, pool_size: int = 10) -
     if url.startswith("sqlite"):
         engine = create_async_engine(
             url, connect_args={"timeout": 30, "isolation_level": None}, pool_size=1, max_overflow=0, pool_timeout=60,
+            hide_parameters=True,  # errors never echo values (ids only, but still: nothing in logs)
         )
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -770,7 +771,8 @@ def create_engine(url: str, *, schema: str | None = None, pool_size: int = 10) -
         connect_args: dict[str, Any] = {}
         if schema:
             connect_args["server_settings"] = {"search_path": schema}
-        return create_async_engine(url, connect_args=connect_args, pool_size=pool_size, max_overflow=0, pool_timeout=60)
+        return create_async_engine(url, connect_args=connect_args, pool_size=pool_size, max_overflow=0, pool_timeout=60,
+                                   hide_parameters=True)
     raise ValueError("database_url must be sqlite+aiosqlite://... or postgresql+asyncpg://...")
 
 
