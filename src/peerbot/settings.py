@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 ENV_PREFIX = "PEERBOT_"
@@ -56,6 +56,18 @@ class DiscordSettings(_Strict):
     dm_fallback: Literal["thread", "skip"] = "thread"  # when a member's DMs are closed
     prompt_thread: bool = False  # open a reply thread under each daily prompt
     sync_commands_on_start: bool = True
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> DiscordSettings:
+        # N processes split the guilds with shard_count = N total and different shard_ids each.
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("shard_ids needs shard_count (the total number of shards over all processes)")
+            if not self.shard_ids or len(set(self.shard_ids)) != len(self.shard_ids):
+                raise ValueError("shard_ids must list each shard once")
+            if any(not 0 <= i < self.shard_count for i in self.shard_ids):
+                raise ValueError(f"shard_ids must be between 0 and shard_count - 1 ({self.shard_count - 1})")
+        return self
 
 
 class SlackSettings(_Strict):
@@ -325,6 +337,10 @@ def _error_from(exc: ValidationError, data: Mapping[str, Any], label: str, prefi
         reason = "unknown key (check the spelling against the shipped config)"
     if loc and _env_name(loc) in os.environ:  # the environment beats the file
         return ConfigError(f"environment {_env_name(loc)}", _dotted(loc), reason)
+    nested = sorted(name for name in os.environ if loc and name.startswith(_env_name(loc) + "__"))
+    if nested:  # a whole section checked: its values may come from either place
+        where = f"environment {', '.join(nested)}"
+        return ConfigError(where if not _has_key(data, loc) else f"{label} with {where}", _dotted(loc), reason)
     return ConfigError(label, _dotted(loc), reason)
 
 
