@@ -87,7 +87,8 @@ PERSON_INSULTS: dict[str, float] = {
     asshole assholes arsehole douche douchebag dick dickhead prick wanker twat cunt
     motherfucker shithead shitbag retard retards simp karen stooge stooges puppet sheep
     dummy dummies dumbo doofus numbskull bonehead blockhead meathead pinhead stoopid
-    sicko sickos pervert perverts thug thugs dirtbag dirtbags hack hacks shill shills
+    dingbat dingbats simpleton simpletons dunce dunces bozo bozos chump chumps dolt dolts oaf
+    oafs lout louts sicko sickos pervert perverts thug thugs dirtbag dirtbags hack hacks shill shills
     bootlicker bootlickers cuck cucks libtard libtards moonbat wingnut wingnuts commie commies
     nazi nazis fascist fascists terrorist terrorists criminal criminals crook crooks thief
     thieves sheeple zombies idiotic moronic imbecilic dipshit jackass jackasses tosser
@@ -143,7 +144,8 @@ JUDGEMENTS: dict[str, float] = {
     dishonorable sleazy slimy crooked deceitful deceptive lazy-ass brain-dead brainwashed
     moronic idiotic imbecilic senile unhinged deranged demented psychotic hysterical whiny
     pompous self-righteous sanctimonious hypocritical ungrateful incapable clueless tone-deaf
-    stupidity idiocy ignorance incompetence hypocrisy
+    stupidity idiocy ignorance incompetence hypocrisy drivel claptrap twaddle
+    obsessed
     """.split()
 }
 JUDGEMENTS.update(
@@ -175,7 +177,7 @@ BLAME_VERBS: dict[str, float] = {
     "lied": 0.45, "lying": 0.5, "cheat": 0.45, "cheats": 0.45, "cheated": 0.45, "steal": 0.4,
     "steals": 0.4, "stole": 0.4, "fail": 0.35, "fails": 0.4, "failed": 0.3, "disgust": 0.55,
     "disgusts": 0.6, "embarrass": 0.45, "embarrassed": 0.2, "annoy": 0.45, "annoys": 0.5,
-    "irritate": 0.45, "irritates": 0.5, "talk": 0.0, "hogs": 0.45, "hog": 0.4, "hogging": 0.45,
+    "irritate": 0.45, "irritates": 0.5, "talk": 0.0, "hogs": 0.45, "hog": 0.4, "hogging": 0.45, "spew": 0.45, "spews": 0.45, "spewing": 0.45,
 }
 
 # Words that strengthen a judgement that follows them.
@@ -221,6 +223,13 @@ CONTEMPT_PHRASES: dict[str, float] = {
     r"(?:contributes?|adds?|brings?|offers?|does) (?:absolutely )?nothing": 0.45,
     r"(?:the )?(?:dumbest|stupidest|worst|lamest|most (?:stupid|idiotic|ignorant|ridiculous|pathetic|useless)) (?:comment|idea|thing|take|post|answer|question|argument|excuse|advice)": 0.45,
     r"(?:talks?|talking) over (?:everyone|everybody|people|others|us)": 0.4,
+    r"(?:you're|youre|you are|you were|you're both|you are both|you both are) (?:so |completely |totally |dead |just |simply |flat out |plain )?wrong": 0.4,
+    r"did (?:you|u) (?:even )?(?:graduate|finish|pass|go to) (?:from )?(?:grade|high|elementary|primary) school": 0.5,
+    r"(?:clearly|obviously|evidently|apparently) (?:you|u) (?:are|were|have|don't|didn't|can't|weren't|aren't|never|haven't|do not|did not)": 0.45,
+    r"tin ?foil hat": 0.5,
+    r"where (?:do|did) (?:you|u) get (?:your|that|this|these) (?:information|info|facts|news|ideas?|numbers)": 0.4,
+    r"(?:your|his|her|their) (?:opinion|view|argument|comment|post|take)s? (?:is|are) (?:not worth|worthless|meaningless|irrelevant|garbage|trash|nonsense|a joke)": 0.5,
+    r"try (?:to )?think(?:ing)? (?:for yourself|on your own|before you (?:post|speak|type|talk))": 0.45,
     r"(?:make|makes|making) (?:every(?:thing| \w+)|it|it all) about (?:yourself|himself|herself|themselves|you|him|her)": 0.5,
     r"the way (?:you|u|he|she|they) (?:\w+ ){1,3}(?:was|is|were) (?:so |really |just )?(?:embarrassing|awful|terrible|pathetic|ridiculous|unprofessional|disgusting|shameful|cringe|rude)": 0.5,
     r"(?:nothing but|just|all) (?:whining|complaining|excuses|drama|attention[- ]seeking|lies|noise)": 0.5,
