@@ -89,7 +89,6 @@ _BABY_WORDS = frozenset({"baby", "child", "toddler", "drama", "princess", "cryba
 _BABYISH = re.compile(r"\b(?:such a|big|like a|acting like a|being a|what a) (?:baby|child|toddler|drama queen|princess|crybaby)\b")
 
 _LAUGH_WORD = re.compile(r"l+o+l+(?:o+l+)*|l+m+f*a+o+|ro+fl|(?:ha|he){2,}h?|a?ha(?:ha)+h?")
-_LAUGHTER = re.compile(r"\b(?:" + "|".join(sorted(lx.LAUGHTER, key=len, reverse=True)) + r"|hahah\w*)\b")
 _MOCKING_EMOJI = re.compile("[" + "".join(sorted(lx.MOCKING_EMOJI)) + "]")
 _SENTENCES = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _TOKEN = re.compile(r"<@[\w!|.-]+>|@[\w.-]+|[a-z0-9]+(?:['-][a-z0-9]+)*|\*+|[^\s\w]")
