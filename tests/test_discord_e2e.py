@@ -269,6 +269,45 @@ def test_moderator_changes_threshold_and_a_member_is_refused(tmp_path):
     run(scenario)
 
 
+def test_moderator_moves_the_welcome_channel_with_the_channel_command(tmp_path):
+    async def scenario():
+        async with FakeDiscord() as fake:
+            lobby = fake.add_channel(fake.guild, "lobby")
+            async with running(fake, tmp_path / "db.sqlite", sync_on_start=True) as bot:
+                channel_cmd = next(o for o in fake.commands[None][0]["options"] if o["name"] == "channel")
+                assert {c["value"] for c in next(o for o in channel_cmd["options"]
+                                                 if o["name"] == "purpose")["choices"]} == {
+                    "welcome", "prompts", "moderators"}
+                options = [{"name": "purpose", "type": 3, "value": "welcome"},
+                           {"name": "channel", "type": 7, "value": str(lobby.id)}]
+                refused = await fake.slash(fake.alice, "peerbot", [{"name": "channel", "type": 1, "options": options}])
+                await fake.wait_until(lambda: fake.interactions[int(refused["id"])]["followups"])
+                assert "Only moderators" in fake.interactions[int(refused["id"])]["followups"][0]["body"]["content"]
+
+                done = await fake.slash(fake.moderator, "peerbot", [{"name": "channel", "type": 1, "options": options}])
+                await fake.wait_until(lambda: fake.interactions[int(done["id"])]["followups"])
+                reply = fake.interactions[int(done["id"])]["followups"][0]["body"]
+                assert f"Welcomes go to <#{lobby.id}>" in reply["content"] and reply["flags"] & 64
+                community = bot.adapter.community(bot.adapter.client.get_guild(fake.guild.id))
+                audit = await bot.engine.store.audit_trail(community)
+                assert [(e.key, e.new_value, e.actor_id) for e in audit] == [
+                    ("welcome.channel", str(lobby.id), str(fake.moderator.id))]
+
+                newbie = fake.add_user("newbie")
+                await fake.join(newbie)
+                call = await fake.wait_for_call("POST", rf"/channels/{lobby.id}/messages")
+                assert f"<@{newbie.id}>" in call.body["content"]
+                assert fake.bot_messages("welcome") == []
+
+                # and back to the config file's channel
+                back = await fake.slash(fake.owner, "peerbot", [{"name": "channel", "type": 1, "options": [
+                    {"name": "purpose", "type": 3, "value": "welcome"}, {"name": "reset", "type": 5, "value": True}]}])
+                await fake.wait_until(lambda: fake.interactions[int(back["id"])]["followups"])
+                assert "Welcomes go to #welcome" in fake.interactions[int(back["id"])]["followups"][0]["body"]["content"]
+
+    run(scenario)
+
+
 def test_feedback_buttons_are_recorded_and_survive_a_restart(tmp_path):
     async def scenario():
         db = tmp_path / "db.sqlite"

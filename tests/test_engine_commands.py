@@ -3,7 +3,8 @@ from datetime import timedelta
 from peerbot.actions import Post, ReplyToModerator
 
 from engine_kit import (
-    COMMUNITY, GENERAL, T0, VENT, command, kinds, make_engine, member, minutes, posted, report, scripted, settings,
+    COMMUNITY, GENERAL, T0, VENT, command, joined, kinds, make_engine, member, minutes, posted, report, scripted,
+    settings,
 )
 
 POLICY = scripted({"rude": report("criticism", 0.6, "nudge", ("insult",))})
@@ -101,3 +102,46 @@ async def test_stats_and_settings(tmp_path):
     assert not (await reply(engine, "frobnicate")).ok
     assert isinstance((await engine.handle(command("help")))[0], ReplyToModerator)
     assert GENERAL.name == "general"
+
+
+async def test_channel_command_moves_welcomes_prompts_and_alerts_and_is_audited(tmp_path):
+    crisis = scripted({"help me": report("crisis", 1.0, "crisis")})
+    engine = await make_engine(tmp_path, analyze=crisis)
+    shown = (await reply(engine, "channel")).text
+    assert "Welcomes go to #welcome" in shown and "Daily prompts go to #general" in shown
+    assert "Moderator alerts go to #moderators" in shown
+
+    # a non-moderator may not move anything
+    assert not (await reply(engine, "channel welcome #lobby", moderator=False)).ok
+    assert await engine.store.overrides(COMMUNITY) == {}
+
+    # by name (with or without #), by id, and as Discord's and Slack's channel mentions
+    assert "Welcomes go to #lobby" in (await reply(engine, "channel welcome #lobby")).text
+    assert "Daily prompts go to <#C0PROMPTS>" in (await reply(engine, "channel prompts <#C0PROMPTS|daily>")).text
+    assert (await reply(engine, "channel moderators <#123456789012>")).ok
+    joined_posts = [a for a in await engine.handle(joined("zoe", T0)) if isinstance(a, Post)]
+    assert [p.channel for p in joined_posts] == ["lobby"]
+    prompt = [a for a in await engine.tick(COMMUNITY, T0 + timedelta(minutes=1)) if isinstance(a, Post)]
+    assert [(p.kind, p.channel) for p in prompt] == [("prompt", "C0PROMPTS")]
+    alert = [a for a in await engine.handle(posted("help me", "ann")) if type(a).__name__ == "AlertModerators"]
+    assert [a.channel for a in alert] == ["123456789012"]
+    assert "<#123456789012>" in (await reply(engine, "settings")).text
+
+    # reset goes back to the config file's value; bad input is refused with the usage
+    assert "Welcomes go to #welcome" in (await reply(engine, "channel welcome reset")).text
+    for bad in ("channel lobby", "channel welcome two words", "channel welcome a.b", "channel welcome <#>"):
+        answer = await reply(engine, bad)
+        assert not answer.ok and ("usage" in answer.text or "not a channel" in answer.text), bad
+    trail = [(e.key, e.new_value, e.actor_id) for e in reversed(await engine.store.audit_trail(COMMUNITY))]
+    assert trail == [("welcome.channel", "lobby", "mod"), ("prompts.channel", "C0PROMPTS", "mod"),
+                     ("moderator_channel", "123456789012", "mod"), ("welcome.channel", None, "mod")]
+
+
+async def test_threshold_and_exempt_accept_platform_mentions(tmp_path):
+    engine = await make_engine(tmp_path, analyze=POLICY)
+    await reply(engine, "threshold 0.9 <#c-general|general>")
+    assert (await engine.community_settings(COMMUNITY)).channels["c-general"].threshold == 0.9
+    assert await engine.handle(posted("rude", "ann")) == []  # 0.6 < 0.9 in #general (matched by id)
+    await reply(engine, "exempt role <!subteam^S0PEERS|@peers>")
+    await reply(engine, "exempt role <@&42>")
+    assert (await engine.community_settings(COMMUNITY)).nudges.exempt_roles == ["S0PEERS", "42"]

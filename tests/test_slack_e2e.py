@@ -417,6 +417,31 @@ def test_moderator_command_works_for_admins_owners_groups_and_configured_ids(tmp
     run(scenario())
 
 
+def test_moderator_moves_the_welcome_channel_and_it_is_audited(tmp_path, logs):
+    async def scenario():
+        async with world(tmp_path) as w:
+            w.fake.channels["C0NEWBIES"] = "newcomers"
+            await w.command("channel welcome #newcomers", "UALICE")  # not a moderator
+            assert "Only moderators" in (await w.fake.wait_for_response(1))[0]["text"]
+            await w.command("channel welcome #newcomers", "UADMIN")
+            assert "Welcomes go to #newcomers" in (await w.fake.wait_for_response(2))[-1]["text"]
+            trail = await w.workers[0].store.audit_trail(w.community)
+            assert [(e.key, e.new_value, e.actor_id) for e in trail] == [("welcome.channel", "newcomers", "UADMIN")]
+            # joining the new welcome channel is a join; the old one no longer is
+            await w.event({"type": "member_joined_channel", "user": "UBOB", "channel": "C0WELCOME",
+                           "channel_type": "C", "team": TEAM})
+            await w.event({"type": "member_joined_channel", "user": "UALICE", "channel": "C0NEWBIES",
+                           "channel_type": "C", "team": TEAM})
+            await w.settle(4)
+            public = [c.args for c in w.fake.calls_to("chat.postMessage") if c.args["channel"].startswith("C")]
+            assert [(a["channel"], "<@UALICE>" in a["text"]) for a in public] == [("C0NEWBIES", True)]
+            # Slack's escaped channel mention names the channel by id
+            await w.command("channel prompts <#C0VENT|vent>", "UCONFMOD")
+            assert "Daily prompts go to <#C0VENT>" in (await w.fake.wait_for_response(3))[-1]["text"]
+
+    run(scenario())
+
+
 def test_non_moderator_command_is_refused_and_changes_nothing(tmp_path, logs):
     async def scenario():
         async with world(tmp_path) as w:

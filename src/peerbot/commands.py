@@ -27,6 +27,8 @@ HELP = """peerbot commands (moderators):
   exempt channel|role NAME      never nudge in this channel / members with this role
   unexempt channel|role NAME
   schedule [HH:MM] [DAYS]       show, or set, the daily prompt time and days (e.g. mon,wed,fri)
+  channel [welcome|prompts|moderators] [CHANNEL|reset]
+                                show, or set, where welcomes, daily prompts and moderator alerts go
   prompts list | preview [ID] | add THEME TEXT | remove ID
   test TEXT                     explain what peerbot would do with TEXT (nothing is kept)
   stats [DAYS]                  counts for the last DAYS days (default 7), no message text
@@ -54,11 +56,30 @@ def _parse_threshold(value: str) -> float:
     return number
 
 
+# A channel as platforms write it in a command: Discord <#123>, Slack <#C123|name> or <#C123>.
+_CHANNEL_MENTION = re.compile(r"<#([A-Za-z0-9_-]+)(?:\|[^>]*)?>")
+# A role or user group: Discord <@&123>, Slack <!subteam^S123|@handle> or <!subteam^S123>.
+_ROLE_MENTION = re.compile(r"<(?:@&|!subteam\^)([A-Za-z0-9]+)(?:\|[^>]*)?>")
+
+
 def _channel_key(name: str) -> str:
-    key = name.strip().lstrip("#")
-    if not key or "." in key:
+    """A channel given by name (with or without #), by id, or as a platform mention (-> its id)."""
+    mention = _CHANNEL_MENTION.fullmatch(name.strip())
+    key = mention.group(1) if mention else name.strip().lstrip("#")
+    if not key or "." in key or any(c.isspace() or c in "<>|" for c in key):
         raise CommandError(f"not a channel name or id: {name!r}")
     return key
+
+
+def _role_key(name: str) -> str:
+    mention = _ROLE_MENTION.fullmatch(name.strip())
+    return mention.group(1) if mention else name.strip().lstrip("@")
+
+
+def channel_ref(value: str) -> str:
+    """How a configured channel is shown: ``#name``, or an id as a mention both Discord and
+    Slack render as a link (``<#123>``, ``<#C0123ABCD>``)."""
+    return f"<#{value}>" if re.fullmatch(r"\d{6,}|[CG][A-Z0-9]{4,}", value) else f"#{value}"
 
 
 async def _set(engine: Engine, event: ModeratorCommand, key: str, value: Any, **more: Any) -> None:
@@ -105,13 +126,13 @@ async def cmd_settings(engine: Engine, event: ModeratorCommand, rest: str) -> st
         f"time zone: {s.timezone}",
         f"nudges: {'on' if n.enabled else 'off'}, threshold {n.threshold:.2f}, cooldown {n.cooldown_minutes} min",
         f"exempt roles: {', '.join(n.exempt_roles) or '(none)'}; exempt channels: {', '.join(n.exempt_channels) or '(none)'}",
-        f"repeat summary to #{s.moderator_channel}: "
+        f"repeat summary to {channel_ref(s.moderator_channel)}: "
         + (f"after {n.repeat_alert_count} nudges in {n.repeat_alert_window_hours} h" if n.repeat_alert_count else "off"),
-        f"prompts: {'on' if p.enabled else 'off'}, {p.time} on {','.join(p.weekdays)} in #{p.channel}, "
+        f"prompts: {'on' if p.enabled else 'off'}, {p.time} on {','.join(p.weekdays)} in {channel_ref(p.channel)}, "
         f"skipped when more than {p.max_lateness_minutes} min late",
-        f"welcomes: {'on' if w.enabled else 'off'} in #{w.channel} (channel {w.in_channel}, private {w.privately}), "
+        f"welcomes: {'on' if w.enabled else 'off'} in {channel_ref(w.channel)} (channel {w.in_channel}, private {w.privately}), "
         f"combined when {w.burst_size}+ join within {w.burst_window_seconds} s",
-        f"crisis alerts to #{s.moderator_channel}: {'on' if s.crisis.alert_moderators else 'off'}",
+        f"crisis alerts to {channel_ref(s.moderator_channel)}: {'on' if s.crisis.alert_moderators else 'off'}",
     ]
     for channel, override in sorted(s.channels.items()):
         parts = []
@@ -119,7 +140,7 @@ async def cmd_settings(engine: Engine, event: ModeratorCommand, rest: str) -> st
             parts.append(f"nudges {'on' if override.nudges_enabled else 'off'}")
         if override.threshold is not None:
             parts.append(f"threshold {override.threshold:.2f}")
-        lines.append(f"#{channel}: {', '.join(parts) or 'no changes'}")
+        lines.append(f"{channel_ref(channel)}: {', '.join(parts) or 'no changes'}")
     return "\n".join(lines)
 
 
@@ -135,7 +156,7 @@ async def cmd_threshold(engine: Engine, event: ModeratorCommand, rest: str) -> s
         await _set(engine, event, "nudges.threshold", value)
     settings = await engine.community_settings(event.community)
     current = effective_threshold(settings, channel or Channel(id=""))
-    where = f"#{channel.id}" if channel else "the community"
+    where = channel_ref(channel.id) if channel else "the community"
     return f"Nudge threshold for {where} is now {current:.2f}."
 
 
@@ -147,14 +168,18 @@ async def cmd_nudges(engine: Engine, event: ModeratorCommand, rest: str) -> str:
     if len(args) == 2:
         channel = _channel_key(args[1])
         await _set(engine, event, f"channels.{channel}.nudges_enabled", on)
-        return f"Nudges are now {'on' if on else 'off'} in #{channel}. Crisis support always stays on."
+        return f"Nudges are now {'on' if on else 'off'} in {channel_ref(channel)}. Crisis support always stays on."
     await _set(engine, event, "nudges.enabled", on)
     return f"Nudges are now {'on' if on else 'off'} for the community. Crisis support always stays on."
 
 
 async def _exempt(engine: Engine, event: ModeratorCommand, rest: str, add: bool) -> str:
     kind, _, name = rest.partition(" ")
-    kind, name = kind.lower(), name.strip().lstrip("#@")
+    kind = kind.lower()
+    if kind == "channel" and name.strip():
+        name = _channel_key(name)
+    elif kind == "role":
+        name = _role_key(name)
     if kind not in ("channel", "role") or not name:
         raise CommandError(f"usage: {'exempt' if add else 'unexempt'} channel|role NAME")
     settings = await engine.community_settings(event.community)
@@ -196,7 +221,41 @@ async def cmd_schedule(engine: Engine, event: ModeratorCommand, rest: str) -> st
     when = upcoming.strftime("%a %Y-%m-%d %H:%M %Z") if upcoming else "never"
     state = "on" if settings.prompts.enabled else "off"
     return (f"Daily prompt ({state}): {settings.prompts.time} {settings.timezone} on "
-            f"{','.join(settings.prompts.weekdays)} in #{settings.prompts.channel}. Next: {when}.")
+            f"{','.join(settings.prompts.weekdays)} in {channel_ref(settings.prompts.channel)}. Next: {when}.")
+
+
+#: What the ``channel`` command can move: word -> (settings key, what goes there).
+CHANNEL_PURPOSES = {
+    "welcome": ("welcome.channel", "Welcomes"),
+    "prompts": ("prompts.channel", "Daily prompts"),
+    "moderators": ("moderator_channel", "Moderator alerts"),
+}
+_PURPOSE_WORDS = {"welcome": "welcome", "welcomes": "welcome", "prompt": "prompts", "prompts": "prompts",
+                  "moderators": "moderators", "moderator": "moderators", "mods": "moderators", "alerts": "moderators"}
+_CHANNEL_USAGE = "usage: channel [welcome|prompts|moderators] [CHANNEL|reset], e.g. channel welcome #say-hello"
+
+
+def _channel_setting(settings: Any, purpose: str) -> str:
+    value: Any = settings
+    for part in CHANNEL_PURPOSES[purpose][0].split("."):
+        value = getattr(value, part)
+    return str(value)
+
+
+async def cmd_channel(engine: Engine, event: ModeratorCommand, rest: str) -> str:
+    args = rest.split()
+    if len(args) > 2 or (args and args[0].lower() not in _PURPOSE_WORDS):
+        raise CommandError(_CHANNEL_USAGE)
+    purposes = [_PURPOSE_WORDS[args[0].lower()]] if args else list(CHANNEL_PURPOSES)
+    if len(args) == 2:
+        purpose = purposes[0]
+        value = None if args[1].lower() == "reset" else _channel_key(args[1])
+        await _set(engine, event, CHANNEL_PURPOSES[purpose][0], value)
+    settings = await engine.community_settings(event.community)
+    lines = [f"{CHANNEL_PURPOSES[p][1]} go to {channel_ref(_channel_setting(settings, p))}." for p in purposes]
+    if len(args) == 2:
+        lines.append("Make sure peerbot can see and post in that channel.")
+    return "\n".join(lines)
 
 
 async def cmd_prompts(engine: Engine, event: ModeratorCommand, rest: str) -> str:
@@ -303,6 +362,8 @@ COMMANDS = {
     "exempt": cmd_exempt,
     "unexempt": cmd_unexempt,
     "schedule": cmd_schedule,
+    "channel": cmd_channel,
+    "channels": cmd_channel,
     "prompts": cmd_prompts,
     "test": cmd_test,
     "stats": cmd_stats,

@@ -779,6 +779,19 @@ def build_command_group(adapter: DiscordAdapter) -> app_commands.Group:
     async def schedule(interaction: discord.Interaction, time: str | None = None, weekdays: str | None = None) -> None:
         await adapter.run_command(interaction, line("schedule", time, weekdays if time else None))
 
+    @group.command(name="channel", description="Show, or change, where welcomes, prompts or moderator alerts go")
+    @app_commands.describe(purpose="what goes there (default: show all three)", channel="the channel to use",
+                           reset="go back to the config file's channel")
+    @app_commands.choices(purpose=[app_commands.Choice(name="welcomes", value="welcome"),
+                                   app_commands.Choice(name="daily prompts", value="prompts"),
+                                   app_commands.Choice(name="moderator alerts", value="moderators")])
+    async def channel_(interaction: discord.Interaction, purpose: app_commands.Choice[str] | None = None,
+                       channel: discord.TextChannel | None = None, reset: bool = False) -> None:
+        # By id (<#id>): a renamed channel keeps working; replies show it as a channel link.
+        target = "reset" if reset else f"<#{channel.id}>" if channel is not None else None
+        await adapter.run_command(interaction, line("channel", purpose.value if purpose else None,
+                                                    target if purpose else None))
+
     prompts = app_commands.Group(name="prompts", description="The encouragement prompt library", parent=group)
 
     @prompts.command(name="list", description="List the prompts")
