@@ -165,19 +165,20 @@ async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
     return runner, f"http://127.0.0.1:{port}/slack/events"
 
 
-def _settings(fake: FakeSlack, db: str, **slack: Any) -> Settings:
+def _settings(fake: FakeSlack, db: str, community: dict[str, Any] | None = None, **slack: Any) -> Settings:
     return Settings(
         _env_file=None,
         database_url=f"sqlite+aiosqlite:///{db}",
+        community=community or {},
         slack=SlackSettings(bot_token=fake.bot_token, app_token=fake.app_token, signing_secret=SECRET,
                             api_url=fake.api_url, mode="http", **slack),
     )
 
 
 @contextlib.asynccontextmanager
-async def world(tmp_path, *, workers: int = 1) -> AsyncIterator[World]:
+async def world(tmp_path, *, workers: int = 1, community: dict[str, Any] | None = None) -> AsyncIterator[World]:
     fake = await FakeSlack(team_id=TEAM, users=USERS, usergroups={"SMODS": ["UGROUPMOD"]}, channels=CHANNELS).start()
-    settings = _settings(fake, str(tmp_path / "peerbot.db"))
+    settings = _settings(fake, str(tmp_path / "peerbot.db"), community)
     started: list[Worker] = []
     http = aiohttp.ClientSession()
     try:
@@ -653,5 +654,30 @@ def test_startup_refuses_missing_settings_and_a_rejected_token(tmp_path, logs):
                     await serve(settings)
                 assert "xoxb-wrong" not in str(info.value)
             assert [c.method for c in fake.calls] == ["auth.test"]  # only the rejected token got that far
+
+    run(scenario())
+
+
+# -- settings that name channels ---------------------------------------------------------------
+
+
+def test_channel_settings_given_by_name_apply_from_the_first_message(tmp_path, logs):
+    """The shipped config names channels ("vent": nudges off, "moderators" exempt): a fresh
+    worker must know a channel's name before it judges the first message there."""
+    community = {"channels": {"vent": {"nudges_enabled": False}}, "nudges": {"exempt_channels": ["moderators"]}}
+
+    async def scenario():
+        async with world(tmp_path, community=community) as w:
+            await w.message(CRITICISM, user="UALICE", channel="C0VENT")
+            await w.message(CRITICISM, user="UBOB", channel="C0MODS")
+            await w.settle(2)
+            assert visible(w.fake) == []
+            assert {c.args["channel"] for c in w.fake.calls_to("conversations.info")} == {"C0VENT", "C0MODS"}
+            await w.message(CRITICISM, user="UALICE", channel="C0GENERAL")  # an ordinary channel still nudges
+            await w.message(CRITICISM, user="UBOB", channel="C0VENT")
+            await w.settle(4)
+            assert [(c.args["user"], c.args["channel"]) for c in w.fake.calls_to("chat.postEphemeral")] == [
+                ("UALICE", "C0GENERAL")]
+            assert len(w.fake.calls_to("conversations.info")) == 3  # names are cached
 
     run(scenario())

@@ -21,6 +21,7 @@ METHOD_SCOPES = {
     "chat_getPermalink": set(),
     "conversations_open": {"im:write"},
     "conversations_list": {"channels:read", "groups:read"},
+    "conversations_info": {"channels:read", "groups:read"},
     "users_info": {"users:read"},
     "usergroups_users_list": {"usergroups:read"},
 }

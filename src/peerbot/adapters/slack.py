@@ -387,7 +387,7 @@ class SlackAdapter:
             event_id=body.get("event_id") or f"msg:{channel_id}:{ts}:{event.get('ts')}",
             community=community,
             at=_at(event.get("event_ts") or event.get("ts")),
-            channel=Channel(id=channel_id, name=self._channels.get(("id", channel_id)) or ""),
+            channel=Channel(id=channel_id, name=await self.channel_name(channel_id)),
             author=Member(id=user),
             message_id=ts,
             text=text,
@@ -598,6 +598,23 @@ class SlackAdapter:
             return cached
         await self._load_channels()
         return self._channels.get(name)
+
+    async def channel_name(self, channel_id: str) -> str:
+        """A channel's name, so that settings given by name (per-channel overrides, exempt
+        channels) apply from a worker's first message on. Cached; "" when it can't be known."""
+        cached = self._channels.get(("id", channel_id))
+        if cached is not None or not channel_id:
+            return cached or ""
+        try:
+            info = (await self.client.conversations_info(channel=channel_id)).get("channel") or {}
+        except SlackClientError as exc:
+            self._report("conversations.info", exc)
+            return ""  # not cached: asked again with the next message
+        name = str(info.get("name") or "")
+        self._channels.put(("id", channel_id), name)
+        if name:
+            self._channels.put(name, channel_id)
+        return name
 
     async def _load_channels(self) -> None:
         cursor = None
