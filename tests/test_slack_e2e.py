@@ -681,3 +681,41 @@ def test_channel_settings_given_by_name_apply_from_the_first_message(tmp_path, l
             assert len(w.fake.calls_to("conversations.info")) == 3  # names are cached
 
     run(scenario())
+
+
+def test_exempt_role_matches_the_members_slack_user_groups(tmp_path, logs):
+    async def scenario():
+        async with world(tmp_path) as w:
+            w.fake.usergroups["SPEERS"] = ["UALICE"]  # handle "speers" in the fake
+            await w.command("exempt role @speers", "UADMIN")
+            assert "now exempt" in (await w.fake.wait_for_response(1))[-1]["text"]
+            await w.message(CRITICISM, user="UALICE")  # in the exempt group
+            await w.message(CRITICISM, user="UBOB")
+            await w.settle(3)
+            assert [c.args["user"] for c in w.fake.calls_to("chat.postEphemeral")] == ["UBOB"]
+            # Slack's escaped user group mention names the group by id
+            await w.command("unexempt role speers", "UADMIN")
+            await w.command("exempt role <!subteam^SMODS|@smods>", "UADMIN")
+            await w.fake.wait_for_response(3)
+            await w.message(CRITICISM, user="UALICE")
+            await w.message(CRITICISM, user="UGROUPMOD")
+            await w.settle(7)
+            assert [c.args["user"] for c in w.fake.calls_to("chat.postEphemeral")] == ["UBOB", "UALICE"]
+            assert len(w.fake.calls_to("usergroups.list")) == 1  # memberships are cached
+
+    run(scenario())
+
+
+def test_a_workspace_without_user_groups_is_still_served(tmp_path, logs):
+    async def scenario():
+        async with world(tmp_path) as w:
+            w.fake.fail_next("usergroups.list", error="paid_teams_only", status=200)
+            await w.message(CRITICISM, user="UALICE")
+            await w.message(CRITICISM, user="UBOB")
+            await w.settle(2)
+            assert sorted(c.args["user"] for c in w.fake.calls_to("chat.postEphemeral")) == ["UALICE", "UBOB"]
+            assert len(w.fake.calls_to("usergroups.list")) == 1  # asked once, not on every message
+            assert [r.getMessage() for r in logs if "usergroups.list" in r.getMessage()] == [
+                "slack: usergroups.list failed: paid_teams_only (HTTP 200)"]
+
+    run(scenario())

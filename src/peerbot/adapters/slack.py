@@ -224,6 +224,9 @@ class SlackAdapter:
         self._names = _Ttl(seconds=3600)
         self._admins = _Ttl(seconds=60)
         self._groups = _Ttl(seconds=60)
+        # member id -> the user groups they are in (ids, handles, names): Slack's "roles"
+        self._memberships = _Ttl(seconds=CACHE_SECONDS)
+        self._memberships_lock = asyncio.Lock()
         self._teams: dict[str, tuple[str, str]] = {}  # team id -> (name, https://x.slack.com/)
         self._threads = _Ttl(seconds=600)  # (channel, message ts) -> thread ts, for nudges in threads
         self._socket: AsyncSocketModeHandler | None = None
@@ -388,7 +391,7 @@ class SlackAdapter:
             community=community,
             at=_at(event.get("event_ts") or event.get("ts")),
             channel=Channel(id=channel_id, name=await self.channel_name(channel_id)),
-            author=Member(id=user),
+            author=Member(id=user, roles=await self.member_roles(user)),
             message_id=ts,
             text=text,
             link=await self.permalink(context.team_id, channel_id, ts, thread_ts),
@@ -455,6 +458,32 @@ class SlackAdapter:
         # The engine's answer replaces the nudge (so it can't be clicked twice), except for
         # "why?", which is shown below it.
         await self._dispatch(event, respond=respond, replace_original=match.group(1) != "why")
+
+    async def member_roles(self, user_id: str) -> frozenset[str]:
+        """Slack's equivalent of roles: the user groups a member is in, by id (``S0123``),
+        handle (``peer-supporters``) and name, so ``exempt role`` matches any of them. One
+        ``usergroups.list`` per workspace every few minutes, shared by all members."""
+        memberships = self._memberships.get("all")
+        if memberships is None:
+            async with self._memberships_lock:
+                memberships = self._memberships.get("all")
+                if memberships is None:
+                    memberships = self._memberships.put("all", await self._load_memberships())
+        return memberships.get(user_id, frozenset())
+
+    async def _load_memberships(self) -> dict[str, frozenset[str]]:
+        try:
+            page = await self.client.usergroups_list(include_users=True)
+        except SlackClientError as exc:
+            # Workspaces on Slack's free plan have no user groups: then nobody has a "role".
+            self._report("usergroups.list", exc)
+            return {}
+        names: dict[str, set[str]] = {}
+        for group in page.get("usergroups") or []:
+            labels = {str(group[key]) for key in ("id", "handle", "name") if group.get(key)}
+            for member in group.get("users") or []:
+                names.setdefault(member, set()).update(labels)
+        return {member: frozenset(labels) for member, labels in names.items()}
 
     async def is_moderator(self, user_id: str) -> bool:
         """Configured user id, member of a configured user group, or a workspace admin/owner."""
