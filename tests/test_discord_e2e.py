@@ -401,7 +401,36 @@ def test_ignores_itself_other_bots_and_webhooks_and_answers_dms_with_help(tmp_pa
                 await fake.dm_bot(fake.alice, "hi bot, what do you do?")
                 await fake.wait_until(lambda: fake.dm_messages(fake.alice))
                 assert "/peerbot" in fake.dm_messages(fake.alice)[0]["content"]
-                assert len(bot.handled) == 1  # the DM did not go to the engine
+                # the DM went to the engine as a private message in the server alice is in
+                await bot.wait_handled(lambda e: type(e).__name__ == "DirectMessage")
+                assert [type(e).__name__ for e, _, _ in bot.handled] == ["MessagePosted", "DirectMessage"]
+
+    run(scenario)
+
+
+def test_crisis_in_a_dm_to_the_bot_gets_resources_and_an_alert_without_link_or_text(tmp_path):
+    async def scenario():
+        async with FakeDiscord() as fake:
+            async with running(fake, tmp_path / "db.sqlite") as bot:
+                message = await fake.dm_bot(fake.bob, CRISIS)
+                event, actions = await bot.wait_handled(lambda e: type(e).__name__ == "DirectMessage")
+                assert event.community.id == str(fake.guild.id) and event.message_id == message["id"]
+                assert [type(a).__name__ for a in actions] == ["CrisisSupport", "AlertModerators"]
+                await fake.wait_until(lambda: fake.dm_messages(fake.bob) and fake.bot_messages("moderators"))
+                assert "988" in fake.dm_messages(fake.bob)[0]["content"]
+                alert = fake.bot_messages("moderators")[0]["content"]
+                assert f"<@{fake.bob.id}>" in alert and "private message" in alert
+                assert "discord.com/channels" not in alert and "end my life" not in alert
+                # the same words again in that message (a redelivery) change nothing
+                assert await bot.engine.handle(event) == []
+
+                # someone who shares no server with peerbot gets the built-in help text
+                stranger = fake.add_user("stranger")
+                await fake.dm_bot(stranger, CRISIS)
+                await fake.wait_until(lambda: fake.dm_messages(stranger))
+                assert "988" in fake.dm_messages(stranger)[0]["content"]
+                assert len(fake.bot_messages("moderators")) == 1
+                assert sum(type(e).__name__ == "DirectMessage" for e, _, _ in bot.handled) == 1
 
     run(scenario)
 

@@ -298,7 +298,7 @@ def test_bots_self_and_system_subtypes_are_ignored(tmp_path, logs):
                            "text": CRITICISM, "ts": ts, "channel_type": "channel"})
             await w.message(CRITICISM, user="UBOT")  # peerbot itself
             await w.message(CRITICISM, subtype="channel_join")
-            await w.message(CRITICISM, channel="D0ALICE", channel_type="im")
+            await w.message(CRITICISM, channel="G0ALICEBOB", channel_type="mpim")  # a group DM
             await w.settle(4)  # Bolt drops peerbot's own message before any listener
             await asyncio.sleep(0.05)
             assert visible(w.fake) == []
@@ -717,5 +717,49 @@ def test_a_workspace_without_user_groups_is_still_served(tmp_path, logs):
             assert len(w.fake.calls_to("usergroups.list")) == 1  # asked once, not on every message
             assert [r.getMessage() for r in logs if "usergroups.list" in r.getMessage()] == [
                 "slack: usergroups.list failed: paid_teams_only (HTTP 200)"]
+
+    run(scenario())
+
+
+# -- direct messages to peerbot -----------------------------------------------------------------
+
+
+def test_crisis_in_a_dm_to_peerbot_gets_resources_and_an_alert_otherwise_help(tmp_path, logs):
+    async def scenario():
+        async with world(tmp_path) as w:
+            dm = {"channel": "D0ALICE", "channel_type": "im", "user": "UALICE"}
+            event_id = await w.message(CRISIS, **dm)
+            await w.settle(1)
+            posts = w.fake.calls_to("chat.postMessage")
+            support = [c.args for c in posts if c.args["channel"] == "DALICE"]
+            alert = [c.args for c in posts if c.args["channel"] == "C0MODS"]
+            assert len(support) == 1 and "988" in support[0]["text"]
+            assert len(alert) == 1 and "<@UALICE>" in alert[0]["text"] and "private message" in alert[0]["text"]
+            assert "archives" not in alert[0]["text"] and not w.fake.calls_to("chat.getPermalink")  # no link
+            assert not w.fake.calls_to("chat.postEphemeral")  # never a nudge
+            for call in w.fake.calls:
+                assert CRISIS not in json.dumps(call.args)
+            # Slack retries the event: nothing more happens
+            body = event_callback({"type": "message", "text": CRISIS, "ts": "1.000001", **dm}, team_id=TEAM,
+                                  event_id=event_id)
+            await w.event({}, body=body, retry_num=1)
+            await w.settle(2)
+            assert len(w.fake.calls_to("chat.postMessage")) == 2
+
+            # anything else, even criticism, gets a short help text and no nudge
+            await w.message(CRITICISM, channel="D0BOB", channel_type="im", user="UBOB")
+            await w.settle(3)
+            help_ = [c.args for c in w.fake.calls_to("chat.postMessage") if c.args["channel"] == "DBOB"]
+            assert len(help_) == 1 and "/peerbot" in help_[0]["text"] and "988" in help_[0]["text"]
+            assert not w.fake.calls_to("chat.postEphemeral")
+            # other bots' DMs and edits of a DM are left alone
+            await w.event({"type": "message", "channel": "D0BOB", "channel_type": "im", "user": "UOTHERBOT",
+                           "bot_id": "BOTHER", "text": CRISIS, "ts": f"{time.time():.6f}"})
+            await w.event({"type": "message", "subtype": "message_changed", "channel": "D0BOB", "channel_type": "im",
+                           "ts": f"{time.time():.6f}", "message": {"user": "UBOB", "text": CRISIS, "ts": "1.2"},
+                           "previous_message": {"user": "UBOB", "text": "hi", "ts": "1.2"}})
+            await w.settle(5)
+            assert len(w.fake.action_calls()) == 5  # open+post (resources), alert, open+post (help)
+        assert all(CRISIS not in r.getMessage() and CRITICISM not in r.getMessage() for r in logs)
 
     run(scenario())

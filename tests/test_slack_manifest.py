@@ -32,12 +32,13 @@ EVENT_SCOPES = {
     "member_joined_channel": {"channels:read", "groups:read"},
     "message.channels": {"channels:history"},
     "message.groups": {"groups:history"},
+    "message.im": {"im:history"},
 }
 # Bolt listener -> manifest bot events.
 EVENT_SUBSCRIPTIONS = {
     "team_join": {"team_join"},
     "member_joined_channel": {"member_joined_channel"},
-    "message": {"message.channels", "message.groups"},
+    "message": {"message.channels", "message.groups", "message.im"},
 }
 
 
@@ -64,6 +65,12 @@ def test_every_event_the_adapter_listens_to_is_subscribed():
     assert listened == EVENT_SUBSCRIPTIONS.keys()
     wanted = set().union(*EVENT_SUBSCRIPTIONS.values())
     assert set(MANIFEST["settings"]["event_subscriptions"]["bot_events"]) == wanted
+
+
+def test_members_can_write_to_peerbot_privately():
+    # message.im only arrives when the app's Messages tab lets members write to it
+    home = MANIFEST["features"]["app_home"]
+    assert home["messages_tab_enabled"] is True and home["messages_tab_read_only_enabled"] is False
 
 
 def test_slash_command_interactivity_and_socket_mode_match_the_defaults():

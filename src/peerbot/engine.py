@@ -34,6 +34,7 @@ from pydantic import ValidationError
 from peerbot.actions import Action, AlertModerators, CrisisSupport, Post, PrivateMessage, PrivateNudge
 from peerbot.events import (
     Community,
+    DirectMessage,
     Event,
     MemberJoined,
     MessagePosted,
@@ -141,6 +142,8 @@ class Engine:
             return lambda: run_command(self, event)
         if isinstance(event, NudgeFeedback):
             return lambda: self._on_feedback(event)
+        if isinstance(event, DirectMessage):
+            return lambda: self._on_direct_message(event)
         return None
 
     async def _once(self, event: Event, work: Callable[[], Awaitable[list[Action]]]) -> list[Action]:
@@ -399,6 +402,37 @@ class Engine:
             return []  # another process (or an earlier run) posted today's prompt
         text = fill(self.messages.get("prompt.post", settings.texts), prompt=prompt.text, theme=prompt.theme)
         return [Post(community=community, channel=settings.prompts.channel, text=text, kind="prompt")]
+
+    # -- private messages to peerbot -------------------------------------------------------
+
+    async def _on_direct_message(self, event: DirectMessage) -> list[Action]:
+        """Crisis language in a DM to peerbot gets resources and a moderator alert (once per
+        message; no link, no text: moderators can't open a private conversation); anything
+        else a short help text. Never a nudge."""
+        author = event.author
+        if author.is_bot:
+            return []
+        settings = await self.community_settings(event.community)
+        report = self.report(event.text, settings.nudges.threshold)
+        log.info("direct message %s: %s", event.message_id, report.action)
+        if report.action != "crisis":
+            text = fill(self.messages.get("direct.help", settings.texts), member=f"<@{author.id}>",
+                        community=event.community.name or "our community")
+            return [PrivateMessage(community=event.community, member_id=author.id, text=text)]
+        if not await self.store.claim_crisis_alert(event.community, channel_id=event.channel_id, member_id=author.id,
+                                                   message_id=event.message_id, at=event.at):
+            return []
+        actions: list[Action] = [CrisisSupport(
+            community=event.community, member_id=author.id, channel_id=event.channel_id,
+            text=crisis_text(self.messages, settings, author.id),
+        )]
+        if settings.crisis.alert_moderators:
+            text = fill(self.messages.get("crisis.alert_private", settings.texts), member=f"<@{author.id}>")
+            actions.append(AlertModerators(
+                community=event.community, channel=settings.moderator_channel, reason="crisis", text=text,
+                member_id=author.id,
+            ))
+        return actions
 
     # -- feedback ------------------------------------------------------------------------
 

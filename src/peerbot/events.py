@@ -130,4 +130,20 @@ class NudgeFeedback(Event):
     verdict: FeedbackVerdict
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DirectMessage(Event):
+    """A member's private message to peerbot itself (a DM), in ``community`` (the Slack
+    workspace, or the Discord server the member shares with peerbot).
+
+    Not a community space, so never nudged: crisis language gets the same support as in a
+    channel (resources privately, and a moderator alert that says it came privately, with
+    no link and no text); anything else gets a short help text.
+    """
+
+    author: Member
+    channel_id: str  # the private conversation
+    message_id: str
+    text: str
+
+
 AnyEvent = MemberJoined | MessagePosted | MessageEdited | PromptDue | Tick | ModeratorCommand | NudgeFeedback

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -89,5 +89,14 @@ def messages_path(settings: Settings) -> tuple[Path, str]:
 
 
 def load_messages(settings: Settings) -> Messages:
+    """The configured texts; a text a community's older copy of messages.toml lacks (one
+    added in a later release) comes from the shipped file."""
     path, label = messages_path(settings)
-    return parse_messages(read_toml(path, label), label)
+    messages = parse_messages(read_toml(path, label), label)
+    shipped = packaged_defaults() / "messages.toml"
+    if path.resolve() != shipped.resolve():
+        defaults = _flatten(read_toml(shipped, "shipped defaults/messages.toml"))
+        missing = {k: v for k, v in defaults.items() if isinstance(v, str) and k not in messages.texts}
+        if missing:
+            messages = replace(messages, texts={**missing, **messages.texts})
+    return messages

@@ -49,6 +49,7 @@ from peerbot.actions import (
 from peerbot.events import (
     Channel,
     Community,
+    DirectMessage,
     Event,
     Member,
     MemberJoined,
@@ -471,11 +472,45 @@ class DiscordAdapter:
             return
         if message.guild is None:
             if isinstance(message.channel, discord.DMChannel):
-                await self._call("dm help", message.channel.send, DM_HELP)
+                await self.on_direct_message(message)
             return
         event = self._message_event(message, edited=False)
         if event is not None:
             await self.dispatch(event)
+
+    async def on_direct_message(self, message: discord.Message) -> None:
+        """A DM to the bot goes to the engine as a ``DirectMessage`` of the server the member
+        shares with peerbot (crisis support with an alert to that server's moderators, else
+        help). Someone who shares no server with peerbot gets the built-in help text."""
+        guild = await self._home_guild(message.author.id)
+        if guild is None:
+            await self._call("dm help", message.channel.send, DM_HELP)
+            return
+        author = guild.get_member(message.author.id) or message.author
+        await self.dispatch(DirectMessage(
+            event_id=f"discord:dm:{message.id}",
+            community=self.community(guild),
+            at=message.created_at,
+            author=self.member(author),
+            channel_id=str(message.channel.id),
+            message_id=str(message.id),
+            text=message.content,
+        ))
+
+    async def _home_guild(self, user_id: int, *, lookups: int = 10) -> discord.Guild | None:
+        """The server (of this process's shards) a member shares with peerbot, the oldest one
+        if several: from the member cache, else asked of Discord for up to ``lookups`` servers."""
+        guilds = sorted(self.client.guilds, key=lambda g: g.id)
+        for guild in guilds:
+            if guild.get_member(user_id) is not None:
+                return guild
+        for guild in guilds[:lookups]:
+            try:
+                await guild.fetch_member(user_id)
+                return guild
+            except discord.HTTPException:  # not a member (404), or Discord said no
+                continue
+        return None
 
     async def on_message_edit(self, message: discord.Message) -> None:
         # MESSAGE_UPDATE also fires for embeds unfurling; only real edits count.

@@ -11,7 +11,8 @@ Slack in                  core event
 ``member_joined_channel`` ``MemberJoined`` when the channel is the welcome channel
 ``message``               ``MessagePosted`` (human messages only; bots, the bot itself and
                           system subtypes are ignored); ``message_changed`` ->
-                          ``MessageEdited``
+                          ``MessageEdited``; in a DM to peerbot (``message.im``),
+                          ``DirectMessage`` (crisis support, else a help text)
 ``/peerbot ...``          ``ModeratorCommand`` (``is_moderator`` from configured user ids
                           or user groups, or workspace admins/owners via ``users.info``)
 nudge button click        ``NudgeFeedback``
@@ -72,6 +73,7 @@ from peerbot.actions import (
 from peerbot.events import (
     Channel,
     Community,
+    DirectMessage,
     Event,
     Member,
     MemberJoined,
@@ -366,8 +368,11 @@ class SlackAdapter:
         message = (event.get("message") or {}) if edited else event
         if not edited and subtype not in HUMAN_SUBTYPES:
             return
-        if event.get("channel_type") not in (None, "channel", "group"):
-            return  # direct messages are not a community space
+        private = event.get("channel_type") == "im"  # a member's DM to peerbot
+        if private and edited:
+            return  # crisis support and help answer what was sent; an edit is not looked at again
+        if not private and event.get("channel_type") not in (None, "channel", "group"):
+            return  # group DMs are not a community space
         if edited:
             if message.get("subtype") not in HUMAN_SUBTYPES:
                 return
@@ -381,6 +386,17 @@ class SlackAdapter:
             return
         channel_id = event.get("channel", "")
         ts, thread_ts = str(message.get("ts", "")), message.get("thread_ts")
+        if private:
+            await self._dispatch(DirectMessage(
+                event_id=body.get("event_id") or f"dm:{channel_id}:{ts}",
+                community=await self._community(context.team_id),
+                at=_at(event.get("event_ts") or ts),
+                author=Member(id=user),
+                channel_id=channel_id,
+                message_id=ts,
+                text=(await self._readable(message.get("text") or ""))[0],
+            ))
+            return
         if thread_ts:
             self._threads.put((channel_id, ts), thread_ts)
         text, names = await self._readable(message.get("text") or "")
