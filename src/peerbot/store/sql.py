@@ -218,6 +218,20 @@ def _nudge_record(row: Any) -> NudgeRecord:
     )
 
 
+def _cue_names(cues: tuple[str, ...]) -> str:
+    """The cue names of a nudge as stored: each once, in order, within the column (a long
+    message can fire one cue dozens of times, which overflowed it and lost the nudge)."""
+    width = nudges.c.cue_names.type.length
+    kept: list[str] = []
+    size = -1
+    for name in dict.fromkeys(c.replace(",", ";") for c in cues):
+        if size + 1 + len(name) > width:
+            break
+        kept.append(name)
+        size += 1 + len(name)
+    return ",".join(kept)
+
+
 def _join_record(row: Any) -> JoinRecord:
     return JoinRecord(
         id=row.id, member_id=row.member_id, joined_at=row.joined_at,
@@ -534,7 +548,7 @@ class SqlStore:
                 self._insert(nudges).values(
                     platform=community.platform, community_id=community.id, channel_id=channel_id,
                     member_id=member_id, message_id=message_id, created_at=at, category=category,
-                    score=score, threshold=threshold, cue_names=",".join(cues),
+                    score=score, threshold=threshold, cue_names=_cue_names(cues),
                 ).on_conflict_do_nothing().returning(nudges.c.id)
             )).scalar()
             if nudge_id is None:
@@ -575,7 +589,7 @@ class SqlStore:
         params = {
             "platform": community.platform, "community_id": community.id, "channel_id": channel_id,
             "member_id": member_id, "message_id": message_id, "at": at, "free_after": at - cooldown,
-            "category": category, "score": score, "threshold": threshold, "cue_names": ",".join(cues), "since": since,
+            "category": category, "score": score, "threshold": threshold, "cue_names": _cue_names(cues), "since": since,
         }
         async with self._conn(write=True) as conn:
             row = (await conn.execute(_CLAIM_NUDGE_PG, params)).one()
