@@ -14,6 +14,7 @@ from peerbot.nudges import effective_threshold
 from peerbot.prompts import THEMES, choose_prompt
 from peerbot.scheduler import next_scheduled
 from peerbot.settings import WEEKDAYS, merge_community, nest
+from peerbot.store.sql import SettingTooLarge, setting_too_large
 from peerbot.texts import fill
 
 if TYPE_CHECKING:
@@ -97,6 +98,10 @@ async def _set(engine: Engine, event: ModeratorCommand, key: str, value: Any, **
         first = exc.errors(include_input=False, include_url=False)[0]
         where = ".".join(str(part) for part in first["loc"])
         raise CommandError(f"{where}: {first['msg']}") from None
+    for name, new in changes.items():  # all of them fit the store, or none is stored
+        problem = setting_too_large(name, new)
+        if problem is not None:
+            raise CommandError(problem)
     for name, new in changes.items():
         await engine.set_override(community, name, new, actor_id=event.author.id, at=event.at)
 
@@ -115,7 +120,7 @@ async def run_command(engine: Engine, event: ModeratorCommand) -> list[Action]:
     rest = event.text.strip()[len(words[0]):].strip()
     try:
         return _reply(event, await handler(engine, event, rest))
-    except CommandError as exc:
+    except (CommandError, SettingTooLarge) as exc:
         return _reply(event, str(exc), ok=False)
 
 

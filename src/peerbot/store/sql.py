@@ -218,6 +218,24 @@ def _nudge_record(row: Any) -> NudgeRecord:
     )
 
 
+class SettingTooLarge(ValueError):
+    """A moderator's setting does not fit the store; ``str()`` says why, for the moderator."""
+
+
+def setting_too_large(key: str, value: Any) -> str | None:
+    """Why ``key = value`` cannot be stored (its name or JSON value is longer than the
+    columns that hold it), or None when it fits."""
+    key_width = setting_overrides.c.key.type.length
+    value_width = setting_overrides.c.value_json.type.length
+    if len(key) > key_width:
+        return f"that name is too long to keep ({len(key) - key_width} characters over the limit). Nothing was changed."
+    size = 0 if value is None else len(json.dumps(value, sort_keys=True))
+    if size > value_width:
+        return (f"that is too long to keep: the setting would take {size:,} characters and at most {value_width:,} "
+                "fit (for the prompt library, remove a prompt or shorten one). Nothing was changed.")
+    return None
+
+
 def _cue_names(cues: tuple[str, ...]) -> str:
     """The cue names of a nudge as stored: each once, in order, within the column (a long
     message can fire one cue dozens of times, which overflowed it and lost the nudge)."""
@@ -666,6 +684,9 @@ class SqlStore:
     async def set_override(
         self, community: Community, key: str, value: Any, *, actor_id: str, at: datetime
     ) -> None:
+        problem = setting_too_large(key, value)
+        if problem is not None:  # PostgreSQL would refuse it mid-transaction; SQLite would keep it
+            raise SettingTooLarge(problem)
         new_json = None if value is None else json.dumps(value, sort_keys=True)
         async with self.unit(), self._conn(write=True) as conn:
             # Two moderators changing settings at once are applied, and audited, one after the other.
