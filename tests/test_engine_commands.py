@@ -144,4 +144,4 @@ async def test_threshold_and_exempt_accept_platform_mentions(tmp_path):
     assert await engine.handle(posted("rude", "ann")) == []  # 0.6 < 0.9 in #general (matched by id)
     await reply(engine, "exempt role <!subteam^S0PEERS|@peers>")
     await reply(engine, "exempt role <@&42>")
-    assert (await engine.community_settings(COMMUNITY)).nudges.exempt_roles == ["S0PEERS", "42"]
+    assert (await engine.community_settings(COMMUNITY)).nudges.exempt_roles[-2:] == ["S0PEERS", "42"]

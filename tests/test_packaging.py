@@ -22,7 +22,8 @@ def test_db_upgrade_runs_from_the_built_wheel(tmp_path):
     assert "peerbot/store/migrations/env.py" in names
     assert "peerbot/store/migrations/script.py.mako" in names
     assert {"peerbot/store/migrations/versions/0001_initial.py",
-            "peerbot/store/migrations/versions/0002_shared_cooldowns.py"} <= set(names)
+            "peerbot/store/migrations/versions/0002_shared_cooldowns.py",
+            "peerbot/store/migrations/versions/0003_moderator_insight.py"} <= set(names)
 
     installed = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(installed)
@@ -39,7 +40,7 @@ def test_db_upgrade_runs_from_the_built_wheel(tmp_path):
     assert run.returncode == 0, run.stderr[-3000:]
     first, second = run.stdout.splitlines()[:2]
     assert first.startswith(str(installed))
-    assert "upgraded to revision 0002 (applied 0001, 0002)" in second
+    assert "upgraded to revision 0003 (applied 0001, 0002, 0003)" in second
     status = subprocess.run([sys.executable, "-S", "-c", code, "db", "status"], capture_output=True, text=True,
                             env=env, cwd=tmp_path, timeout=60)
     assert status.returncode == 0 and "up to date" in status.stdout

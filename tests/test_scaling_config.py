@@ -48,5 +48,5 @@ def test_check_mode_refuses_to_serve_on_a_schema_that_is_behind(platform, extra,
     run = subprocess.run([sys.executable, "-m", "peerbot.cli", "run", platform], capture_output=True, text=True,
                          env=env, cwd=tmp_path, timeout=60)
     assert run.returncode != 0
-    assert "this peerbot needs revision 0002: run `peerbot db upgrade`" in run.stderr
+    assert "this peerbot needs revision 0003: run `peerbot db upgrade`" in run.stderr
     assert "Traceback" not in run.stderr and "not-used" not in run.stderr

@@ -85,7 +85,7 @@ nudges = { cooldown_minutes = 10 }
 
 @pytest.mark.parametrize(("toml", "key", "reason"), [
     ("[community.nudges]\nthreshold = 1.5\n", "community.nudges.threshold", "less than or equal to 1"),
-    ("[community]\ntimezone = \"Mars/Olympus\"\n", "community.timezone", "unknown IANA time zone"),
+    ("[community]\ntimezone = \"Mars/Olympus\"\n", "community.timezone", "not an IANA time zone"),
     ("[community.prompts]\ntime = \"25:00\"\n", "community.prompts.time", "24-hour"),
     ("[community.prompts]\nweekdays = [\"funday\"]\n", "community.prompts.weekdays.0", "Input should be"),
     ("[community.nudges]\nthreshhold = 0.4\n", "community.nudges.threshhold", "unknown key"),
@@ -107,6 +107,13 @@ def test_bad_environment_variable_is_named_without_its_value(tmp_path, monkeypat
     assert "PEERBOT_SLACK__PORT" in str(caught.value) and "s3cr3t" not in str(caught.value)
 
 
+def test_no_bad_value_is_echoed(tmp_path, monkeypatch):
+    monkeypatch.setenv("PEERBOT_COMMUNITY__TIMEZONE", "Mars/s3cr3t")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, ""))
+    assert "PEERBOT_COMMUNITY__TIMEZONE" in str(caught.value) and "s3cr3t" not in str(caught.value)
+
+
 def test_broken_toml_and_missing_file(tmp_path):
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_settings(write(tmp_path, "[community\n"))
@@ -124,3 +131,15 @@ def test_data_files_are_validated_at_load(tmp_path):
 def test_mask_url_hides_passwords():
     assert mask_url("postgresql+asyncpg://bot:pw@db:5432/x") == "postgresql+asyncpg://bot:********@db:5432/x"
     assert mask_url("sqlite+aiosqlite:///./peerbot.db") == "sqlite+aiosqlite:///./peerbot.db"
+
+
+def test_built_in_defaults_are_the_shipped_file(tmp_path):
+    # README: a key left out of a config file takes the value the shipped file shows for it
+    from peerbot.settings import Settings
+
+    built_in = Settings(_env_file=None).model_dump(exclude={"config_file"})
+    shipped = load_settings(str(SHIPPED / "peerbot.toml")).model_dump(exclude={"config_file"})
+    assert built_in == shipped
+    minimal = load_settings(write(tmp_path, "[community]\ntimezone = \"Europe/Berlin\"\n")).community
+    assert minimal.nudges.exempt_roles == ["moderator"] and minimal.nudges.exempt_channels == ["moderators"]
+    assert minimal.channels["vent"].nudges_enabled is False

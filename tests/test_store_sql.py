@@ -35,7 +35,7 @@ async def test_migrations_build_exactly_the_tables_the_code_uses(make_store):
         revision = await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
         diffs = await conn.run_sync(lambda sync: compare_metadata(MigrationContext.configure(sync), metadata))
     assert set(metadata.tables) | {"alembic_version"} == set(tables)
-    assert revision == head() == "0002"
+    assert revision == head() == "0003"
     assert diffs == []
 
 
@@ -265,7 +265,7 @@ async def test_check_mode_refuses_a_schema_that_is_behind_and_names_the_command(
     store = await backend.open(migrate="off")
     assert await upgrade(store, "0001") == ["0001"]
     await store.close()
-    with pytest.raises(SchemaError, match=r"at revision 0001, this peerbot needs revision 0002"):
+    with pytest.raises(SchemaError, match=r"at revision 0001, this peerbot needs revision 0003"):
         await backend.open(migrate="check")
     store = await backend.open()  # auto
     await store.close()
@@ -308,7 +308,7 @@ async def test_stores_starting_together_migrate_once(backend):
     try:
         async with stores[0].engine.connect() as conn:
             versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
-        assert versions == [("0002",)]
+        assert versions == [("0003",)]
         assert await stores[3].claim_event(C, "e", NOW)
     finally:
         for store in stores:

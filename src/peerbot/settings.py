@@ -127,8 +127,9 @@ class NudgeSettings(_Strict):
     enabled: bool = True
     threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     cooldown_minutes: int = Field(default=60, ge=0)
-    exempt_roles: list[str] = Field(default_factory=list)
-    exempt_channels: list[str] = Field(default_factory=list)
+    # Built-in defaults equal the shipped config/peerbot.toml (tested), for minimal config files.
+    exempt_roles: list[str] = Field(default_factory=lambda: ["moderator"])
+    exempt_channels: list[str] = Field(default_factory=lambda: ["moderators"])
     repeat_alert_count: int = Field(default=3, ge=0)  # 0 turns the moderator summary off
     repeat_alert_window_hours: int = Field(default=24, ge=1)
 
@@ -152,7 +153,8 @@ class CommunitySettings(_Strict):
     prompts: PromptSettings = PromptSettings()
     nudges: NudgeSettings = NudgeSettings()
     crisis: CrisisSettings = CrisisSettings()
-    channels: dict[str, ChannelOverride] = Field(default_factory=dict)
+    # As shipped: a "vent" channel where nudges are off (crisis support still applies).
+    channels: dict[str, ChannelOverride] = Field(default_factory=lambda: {"vent": ChannelOverride(nudges_enabled=False)})
     texts: dict[str, str] = Field(default_factory=dict)  # "welcome.channel" = "..." etc.
 
     @field_validator("timezone")
@@ -161,7 +163,7 @@ class CommunitySettings(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown IANA time zone {value!r} (e.g. \"America/New_York\")") from None
+            raise ValueError("not an IANA time zone name (e.g. \"America/New_York\")") from None
         return value
 
     @property

@@ -8,6 +8,8 @@ schema is versioned with Alembic migrations (``peerbot.store.migrate``).
 """
 
 from peerbot.store.protocol import (
+    DELIVERIES,
+    OUTCOMES,
     AuditEntry,
     JoinRecord,
     NudgeClaim,
@@ -19,6 +21,6 @@ from peerbot.store.migrate import SchemaError
 from peerbot.store.sql import DatabaseUnavailable, SqlStore, open_store, open_store_from
 
 __all__ = [
-    "AuditEntry", "DatabaseUnavailable", "JoinRecord", "NudgeClaim", "NudgeRecord", "SchemaError", "SqlStore",
-    "Stats", "Store", "open_store", "open_store_from",
+    "DELIVERIES", "OUTCOMES", "AuditEntry", "DatabaseUnavailable", "JoinRecord", "NudgeClaim", "NudgeRecord",
+    "SchemaError", "SqlStore", "Stats", "Store", "open_store", "open_store_from",
 ]

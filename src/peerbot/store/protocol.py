@@ -52,15 +52,42 @@ class AuditEntry:
     changed_at: datetime
 
 
+#: What became of a nudged message within the watch window. "watching" is not stored: it is
+#: a nudge whose window has not closed yet.
+OUTCOMES: tuple[str, ...] = ("edited_softened", "edited", "deleted", "unchanged")
+#: How a private nudge or crisis resources reached the member (reported by the adapter).
+DELIVERIES: tuple[str, ...] = ("dm", "thread", "ephemeral", "skipped", "failed")
+
+
 @dataclass(frozen=True, slots=True)
 class Stats:
+    """Aggregates for one community and period ``[since, until)``; never a list of members.
+
+    Nudges, their outcomes, deliveries and feedback count the nudges *sent* in the period;
+    prompts and their replies count the prompts posted in it."""
+
     since: datetime
     nudges_by_category: dict[str, int] = field(default_factory=dict)
     members_nudged: int = 0
     crisis_alerts: int = 0
     prompts_posted: int = 0
     members_welcomed: int = 0
-    feedback: dict[str, int] = field(default_factory=dict)
+    feedback: dict[str, int] = field(default_factory=dict)  # verdict -> button presses in the period
+    until: datetime | None = None
+    messages_by_category: dict[str, int] = field(default_factory=dict)  # messages seen, by tone category
+    outcomes: dict[str, int] = field(default_factory=dict)  # OUTCOMES and "watching" -> nudges
+    nudge_delivery: dict[str, int] = field(default_factory=dict)  # DELIVERIES -> nudges
+    crisis_delivery: dict[str, int] = field(default_factory=dict)  # DELIVERIES -> crisis messages
+    feedback_nudges: dict[str, int] = field(default_factory=dict)  # verdict -> nudges that got it
+    prompt_replies: int = 0
+
+    @property
+    def messages_seen(self) -> int:
+        return sum(self.messages_by_category.values())
+
+    @property
+    def nudges(self) -> int:
+        return sum(self.nudges_by_category.values())
 
 
 class Store(Protocol):
@@ -181,4 +208,59 @@ class Store(Protocol):
 
     async def audit_trail(self, community: Community, limit: int = 20) -> list[AuditEntry]: ...
 
-    async def stats(self, community: Community, since: datetime) -> Stats: ...
+    async def stats(
+        self, community: Community, since: datetime, until: datetime | None = None,
+        settled_before: datetime | None = None,
+    ) -> Stats:
+        """Aggregates for ``[since, until)``. A nudge with no outcome yet counts as
+        "unchanged" when it was sent at or before ``settled_before`` (its window has
+        closed), else as "watching"."""
+        ...
+
+    # -- moderator insight (aggregates and outcomes only) -----------------------------------
+
+    def count_message(self, community: Community, at: datetime, category: str) -> None:
+        """Count a message seen, by hour and tone category (written behind, batched)."""
+        ...
+
+    def count_reply(self, community: Community, parent_id: str) -> None:
+        """Count a reply to the message ``parent_id``; it counts when that was a prompt
+        (written behind, batched)."""
+        ...
+
+    async def record_edit(
+        self, community: Community, message_id: str, at: datetime, *, softened: bool, window: timedelta
+    ) -> bool:
+        """A nudged message was edited at ``at``: its outcome becomes "edited_softened" or
+        "edited" if the nudge is at most ``window`` old and not deleted or settled. True when
+        a nudge was updated."""
+        ...
+
+    async def record_deletion(self, community: Community, message_id: str, at: datetime, *, window: timedelta) -> bool:
+        """A nudged message was deleted: outcome "deleted", within the window. True when a
+        nudge was updated."""
+        ...
+
+    async def settle_outcomes(self, community: Community, now: datetime, window: timedelta) -> int:
+        """Nudges whose window closed with no edit or deletion become "unchanged"."""
+        ...
+
+    async def record_delivery(
+        self, community: Community, what: str, ref: str, via: str, message_id: str | None = None
+    ) -> None:
+        """How an action reached the platform: a nudge or crisis support (``ref`` = the
+        member's message id) and ``via``, or a prompt (``ref`` = its local date) and the
+        posted ``message_id``."""
+        ...
+
+    async def claim_digest(self, community: Community, week_end: str, at: datetime) -> bool:
+        """Claim the weekly digest for the week ending ``week_end``; False if already claimed."""
+        ...
+
+    async def last_activity(self, community: Community) -> datetime | None:
+        """When anything was last recorded for the community (messages seen, joins, nudges...)."""
+        ...
+
+    async def communities(self) -> list[tuple[str, str]]:
+        """Every (platform, community id) with something recorded."""
+        ...

@@ -27,7 +27,9 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import contextvars
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
@@ -53,8 +55,10 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    or_,
     select,
     text,
+    union,
     update,
 )
 from sqlalchemy.dialects import postgresql as pg
@@ -65,6 +69,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from peerbot.events import Community
 from peerbot.store.protocol import AuditEntry, JoinRecord, NudgeClaim, NudgeRecord, Stats
+
+#: Outcomes a later edit may still change (a deletion or a closed window is final).
+_EDITS = ("edited", "edited_softened")
 
 log = logging.getLogger("peerbot.store")
 T = TypeVar("T")
@@ -132,7 +139,11 @@ prompt_claims = Table(
     Column("prompt_id", String(64), nullable=False),
     Column("cycle", Integer, nullable=False),
     Column("claimed_at", UtcDateTime, nullable=False),
+    # The posted prompt's platform message id (reported by the adapter) and the replies to it.
+    Column("message_id", String(200), nullable=True),
+    Column("replies", Integer, nullable=False, server_default="0"),
     UniqueConstraint("platform", "community_id", "local_date", name="uq_prompt_per_local_date"),
+    Index("ix_prompt_claims_message", "platform", "community_id", "message_id"),
 )
 
 nudges = Table(
@@ -147,6 +158,11 @@ nudges = Table(
     Column("score", Float, nullable=False),
     Column("threshold", Float, nullable=False),
     Column("cue_names", String(1000), nullable=False),
+    # What became of the nudged message within the watch window (see OUTCOMES), and how the
+    # nudge reached the member (see DELIVERIES); never what the message said.
+    Column("outcome", String(16), nullable=True),
+    Column("outcome_at", UtcDateTime, nullable=True),
+    Column("delivery", String(16), nullable=True),
     UniqueConstraint("platform", "community_id", "message_id", name="uq_nudge_per_message"),
     Index("ix_nudges_member", "platform", "community_id", "member_id", "created_at"),
 )
@@ -168,7 +184,28 @@ crisis_alerts = Table(
     Column("member_id", String(64), nullable=False),
     Column("message_id", String(200), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("delivery", String(16), nullable=True),  # how the crisis resources reached the member
     UniqueConstraint("platform", "community_id", "message_id", name="uq_alert_per_message"),
+)
+
+# Messages seen, counted per UTC hour and tone category: aggregates only, for stats.
+message_tallies = Table(
+    "message_tallies", metadata,
+    *_scope(),
+    Column("hour", UtcDateTime, nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("messages", Integer, nullable=False),
+    PrimaryKeyConstraint("platform", "community_id", "hour", "category", name="pk_message_tallies"),
+)
+
+# One weekly climate digest per community and week, claimed before it is posted.
+digest_claims = Table(
+    "digest_claims", metadata,
+    Column("id", Integer, primary_key=True),
+    *_scope(),
+    Column("week_end", String(10), nullable=False),  # local date the digest covers up to (exclusive)
+    Column("claimed_at", UtcDateTime, nullable=False),
+    UniqueConstraint("platform", "community_id", "week_end", name="uq_digest_per_week"),
 )
 
 feedback = Table(
@@ -315,6 +352,8 @@ class SqlStore:
     #: How long ids recorded behind (nobody waits for them) gather before they are written:
     #: fewer, larger batches, so fewer round trips and commits under light load.
     RECORD_LINGER = 0.02
+    #: How long message tallies and prompt reply counts gather before they are written.
+    TALLY_LINGER = 1.0
 
     def __init__(self, engine: AsyncEngine, *, schema: str | None = None) -> None:
         self.engine = engine
@@ -328,6 +367,10 @@ class SqlStore:
         self._single = engine.execution_options(isolation_level="AUTOCOMMIT") if self.dialect == "postgresql" else None
         self._pending: list[tuple[dict[str, Any], asyncio.Future[bool] | None]] = []
         self._flusher: asyncio.Task[None] | None = None
+        # Counts written behind: (platform, community, hour, category) and (platform, community, parent id).
+        self._tallies: Counter[tuple[str, str, datetime, str]] = Counter()
+        self._replies: Counter[tuple[str, str, str]] = Counter()
+        self._tally_task: asyncio.Task[None] | None = None
         self._claim_stmt = (
             self._insert(processed_events)
             .on_conflict_do_nothing()
@@ -408,12 +451,15 @@ class SqlStore:
         await upgrade(self)
 
     async def drain(self) -> None:
-        """Wait until every claim queued so far is written."""
+        """Wait until every claim and count queued so far is written."""
         while self._flusher is not None and not self._flusher.done():
             await asyncio.wait([self._flusher])
+        await self.flush_tallies()
 
     async def close(self) -> None:
-        await self.drain()  # claims written behind are not lost on a clean stop
+        await self.drain()  # claims and counts written behind are not lost on a clean stop
+        if self._tally_task is not None:
+            self._tally_task.cancel()
         await self.engine.dispose()
 
     # -- events -----------------------------------------------------------------------------
@@ -463,11 +509,26 @@ class SqlStore:
                             for _, future in batch:  # every waiter hears about it; none is left hanging
                                 if future is not None and not future.done():
                                     future.set_exception(exc)
+                            self._unwritten([row for row, future in batch if future is None])
                             raise
                         if not hold or self._only_recorded():
                             break
             except Exception:  # the connection may be broken: the next batch gets a fresh one
                 log.warning("batched event claim failed", exc_info=True)
+
+    #: Called with the ids recorded behind that a failed batch could not write (the
+    #: ResilientStore keeps them for when the database is back); unset, they are dropped and
+    #: the log says how many.
+    on_unwritten: Callable[[list[dict[str, Any]]], None] | None = None
+
+    def _unwritten(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        if self.on_unwritten is not None:
+            self.on_unwritten(rows)
+        else:
+            log.warning("dropped %d handled event ids the database did not take (a redelivery of those events "
+                        "would be analysed again)", len(rows))
 
     async def _claim_batch(
         self, conn: AsyncConnection, batch: list[tuple[dict[str, Any], asyncio.Future[bool] | None]]
@@ -672,6 +733,136 @@ class SqlStore:
                 )
             )
 
+    # -- moderator insight: outcomes, deliveries, tallies, digests ---------------------------
+
+    async def record_edit(
+        self, community: Community, message_id: str, at: datetime, *, softened: bool, window: timedelta
+    ) -> bool:
+        return await self._set_outcome(community, message_id, at, "edited_softened" if softened else "edited", window)
+
+    async def record_deletion(self, community: Community, message_id: str, at: datetime, *, window: timedelta) -> bool:
+        return await self._set_outcome(community, message_id, at, "deleted", window)
+
+    async def _set_outcome(
+        self, community: Community, message_id: str, at: datetime, outcome: str, window: timedelta
+    ) -> bool:
+        # One statement, matching nothing for the (many) messages that were never nudged. The
+        # last edit inside the window wins; a deletion and a closed window are final.
+        async with self._conn(write=True) as conn:
+            result = await conn.execute(
+                update(nudges)
+                .where(_in(nudges, community), nudges.c.message_id == message_id,
+                       nudges.c.created_at >= at - window, nudges.c.created_at <= at,
+                       or_(nudges.c.outcome.is_(None), nudges.c.outcome.in_(_EDITS)))
+                .values(outcome=outcome, outcome_at=at)
+            )
+            return result.rowcount == 1
+
+    async def settle_outcomes(self, community: Community, now: datetime, window: timedelta) -> int:
+        async with self._conn(write=True) as conn:
+            result = await conn.execute(
+                update(nudges)
+                .where(_in(nudges, community), nudges.c.outcome.is_(None), nudges.c.created_at <= now - window)
+                .values(outcome="unchanged", outcome_at=now)
+            )
+            return result.rowcount or 0
+
+    async def record_delivery(
+        self, community: Community, what: str, ref: str, via: str, message_id: str | None = None
+    ) -> None:
+        if what == "nudge":
+            stmt = update(nudges).where(_in(nudges, community), nudges.c.message_id == ref).values(delivery=via)
+        elif what == "crisis":
+            stmt = (update(crisis_alerts).where(_in(crisis_alerts, community), crisis_alerts.c.message_id == ref)
+                    .values(delivery=via))
+        elif what == "prompt" and message_id:
+            stmt = (update(prompt_claims).where(_in(prompt_claims, community), prompt_claims.c.local_date == ref)
+                    .values(message_id=message_id))
+        else:
+            return
+        async with self._conn(write=True) as conn:
+            await conn.execute(stmt)
+
+    async def claim_digest(self, community: Community, week_end: str, at: datetime) -> bool:
+        return await self._insert_once(
+            digest_claims, platform=community.platform, community_id=community.id, week_end=week_end, claimed_at=at,
+        ) is not None
+
+    def count_message(self, community: Community, at: datetime, category: str) -> None:
+        hour = at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        self._tallies[(community.platform, community.id, hour, category)] += 1
+        self._schedule_tallies()
+
+    def count_reply(self, community: Community, parent_id: str) -> None:
+        self._replies[(community.platform, community.id, parent_id)] += 1
+        self._schedule_tallies()
+
+    def _schedule_tallies(self) -> None:
+        if self._tally_task is None or self._tally_task.done():
+            # A fresh context: the write must not join a unit the caller may be in.
+            self._tally_task = asyncio.create_task(self._tally_later(), context=contextvars.Context())
+
+    async def _tally_later(self) -> None:
+        await asyncio.sleep(self.TALLY_LINGER)
+        await self.flush_tallies()
+
+    async def flush_tallies(self) -> None:
+        """Write the counts gathered so far: one upsert per (hour, category) row and one
+        update per replied-to message, in one transaction (the caller's unit, if any). On
+        failure the counts are kept for the next flush."""
+        tallies, self._tallies = self._tallies, Counter()
+        replies, self._replies = self._replies, Counter()
+        if not tallies and not replies:
+            return
+        try:
+            async with self._conn(write=True, single=False) as conn:
+                if tallies:
+                    stmt = self._insert(message_tallies)
+                    stmt = stmt.on_conflict_do_update(
+                        index_elements=[message_tallies.c.platform, message_tallies.c.community_id,
+                                        message_tallies.c.hour, message_tallies.c.category],
+                        set_={"messages": message_tallies.c.messages + stmt.excluded.messages},
+                    )
+                    # Sorted: two processes lock the same rows in the same order (no deadlock).
+                    await conn.execute(stmt, [
+                        {"platform": p, "community_id": c, "hour": h, "category": k, "messages": n}
+                        for (p, c, h, k), n in sorted(tallies.items())
+                    ])
+                if replies:
+                    await conn.execute(
+                        update(prompt_claims)
+                        .where(prompt_claims.c.platform == bindparam("b_platform"),
+                               prompt_claims.c.community_id == bindparam("b_community"),
+                               prompt_claims.c.message_id == bindparam("b_parent"))
+                        .values(replies=prompt_claims.c.replies + bindparam("b_replies", type_=Integer)),
+                        [{"b_platform": p, "b_community": c, "b_parent": m, "b_replies": n}
+                         for (p, c, m), n in sorted(replies.items())],
+                    )
+        except Exception:
+            self._tallies.update(tallies)
+            self._replies.update(replies)
+            log.warning("writing message tallies failed; kept for the next try", exc_info=True)
+
+    async def last_activity(self, community: Community) -> datetime | None:
+        await self.flush_tallies()
+        columns = [(message_tallies, message_tallies.c.hour), (nudges, nudges.c.created_at),
+                   (joins, joins.c.joined_at), (crisis_alerts, crisis_alerts.c.created_at),
+                   (prompt_claims, prompt_claims.c.claimed_at)]
+        latest: list[datetime] = []
+        async with self._conn() as conn:
+            for table, column in columns:
+                found = _aware(await conn.scalar(select(func.max(column)).where(_in(table, community))))
+                if found is not None:
+                    latest.append(found)
+        return max(latest, default=None)
+
+    async def communities(self) -> list[tuple[str, str]]:
+        await self.flush_tallies()
+        query = union(*(select(t.c.platform, t.c.community_id)
+                        for t in (message_tallies, nudges, joins, crisis_alerts, prompt_claims)))
+        async with self._conn() as conn:
+            return sorted((row[0], row[1]) for row in await conn.execute(query))
+
     # -- settings ---------------------------------------------------------------------------
 
     async def overrides(self, community: Community) -> dict[str, Any]:
@@ -725,46 +916,71 @@ class SqlStore:
                 for row in rows
             ]
 
-    async def stats(self, community: Community, since: datetime) -> Stats:
+    async def stats(
+        self, community: Community, since: datetime, until: datetime | None = None,
+        settled_before: datetime | None = None,
+    ) -> Stats:
+        await self.flush_tallies()  # this process's counts, so the figures include them
+
+        def within(column: Any) -> Any:
+            return column >= since if until is None else and_(column >= since, column < until)
+
         async with self._conn() as conn:
-            by_category = {
-                row.category: row.n
-                for row in await conn.execute(
-                    select(nudges.c.category, func.count().label("n"))
-                    .where(_in(nudges, community), nudges.c.created_at >= since)
-                    .group_by(nudges.c.category)
-                )
-            }
-            members_nudged = await conn.scalar(
-                select(func.count(func.distinct(nudges.c.member_id))).where(
-                    _in(nudges, community), nudges.c.created_at >= since
-                )
-            )
-            alerts = await conn.scalar(
-                select(func.count()).select_from(crisis_alerts).where(
-                    _in(crisis_alerts, community), crisis_alerts.c.created_at >= since
-                )
-            )
-            prompts = await conn.scalar(
-                select(func.count()).select_from(prompt_claims).where(
-                    _in(prompt_claims, community), prompt_claims.c.claimed_at >= since
-                )
-            )
+            sent = (await conn.execute(
+                select(nudges.c.category, nudges.c.member_id, nudges.c.outcome, nudges.c.delivery,
+                       nudges.c.created_at)
+                .where(_in(nudges, community), within(nudges.c.created_at))
+            )).all()
+            crisis = (await conn.execute(
+                select(crisis_alerts.c.delivery, func.count().label("n"))
+                .where(_in(crisis_alerts, community), within(crisis_alerts.c.created_at))
+                .group_by(crisis_alerts.c.delivery)
+            )).all()
+            prompts = (await conn.execute(
+                select(func.count(), func.coalesce(func.sum(prompt_claims.c.replies), 0))
+                .where(_in(prompt_claims, community), within(prompt_claims.c.claimed_at))
+            )).one()
             welcomed = await conn.scalar(
-                select(func.count()).select_from(joins).where(_in(joins, community), joins.c.joined_at >= since)
+                select(func.count()).select_from(joins).where(_in(joins, community), within(joins.c.joined_at))
             )
             verdicts = {
                 row.verdict: row.n
                 for row in await conn.execute(
                     select(feedback.c.verdict, func.count().label("n"))
-                    .where(_in(feedback, community), feedback.c.created_at >= since)
+                    .where(_in(feedback, community), within(feedback.c.created_at))
                     .group_by(feedback.c.verdict)
                 )
             }
+            verdict_nudges = {
+                row.verdict: row.n
+                for row in await conn.execute(
+                    select(feedback.c.verdict, func.count(func.distinct(feedback.c.nudge_id)).label("n"))
+                    .join(nudges, nudges.c.id == feedback.c.nudge_id)
+                    .where(_in(nudges, community), within(nudges.c.created_at))
+                    .group_by(feedback.c.verdict)
+                )
+            }
+            seen = {
+                row.category: int(row.n)
+                for row in await conn.execute(
+                    select(message_tallies.c.category, func.sum(message_tallies.c.messages).label("n"))
+                    .where(_in(message_tallies, community), within(message_tallies.c.hour))
+                    .group_by(message_tallies.c.category)
+                )
+            }
+        outcomes: Counter[str] = Counter()
+        for row in sent:
+            settled = settled_before is None or _aware(row.created_at) <= settled_before
+            outcomes[row.outcome or ("unchanged" if settled else "watching")] += 1
         return Stats(
-            since=since, nudges_by_category=by_category, members_nudged=members_nudged or 0,
-            crisis_alerts=alerts or 0, prompts_posted=prompts or 0, members_welcomed=welcomed or 0,
-            feedback=verdicts,
+            since=since, until=until,
+            nudges_by_category=dict(Counter(row.category for row in sent)),
+            members_nudged=len({row.member_id for row in sent}),
+            crisis_alerts=sum(row.n for row in crisis), prompts_posted=prompts[0], prompt_replies=int(prompts[1]),
+            members_welcomed=welcomed or 0, feedback=verdicts, feedback_nudges=verdict_nudges,
+            messages_by_category=seen, outcomes=dict(outcomes),
+            nudge_delivery=dict(Counter(row.delivery for row in sent if row.delivery)),
+            crisis_delivery={row.delivery: row.n for row in crisis if row.delivery},
         )
 
 
@@ -841,13 +1057,16 @@ class DatabaseUnavailable(Exception):
     """The database cannot be reached or refused us (the message never holds a password)."""
 
 
-async def open_store_from(settings: Any) -> SqlStore:
+async def open_store_from(settings: Any) -> Any:
     """``open_store`` with the database settings of a ``Settings``, for commands that serve:
-    raises ``SchemaError`` or ``DatabaseUnavailable`` with a message for the operator."""
+    raises ``SchemaError`` or ``DatabaseUnavailable`` with a message for the operator. The
+    store returned keeps serving from memory if the database goes away later
+    (``peerbot.store.resilient``)."""
     from peerbot.settings import mask_url
+    from peerbot.store.resilient import ResilientStore
 
     try:
-        return await open_store(
+        store = await open_store(
             settings.database_url, migrate=settings.database_migrate, schema=settings.database_schema,
             pool_size=settings.database_pool_size,
         )
@@ -855,6 +1074,8 @@ async def open_store_from(settings: Any) -> SqlStore:
         raise DatabaseUnavailable(
             f"cannot use the database at {mask_url(settings.database_url)} ({describe_error(exc)})"
         ) from None
+    return ResilientStore(store, timeout=getattr(settings, "database_timeout_seconds", 10.0),
+                          retry_seconds=getattr(settings, "database_retry_seconds", 5.0))
 
 
 def describe_error(exc: BaseException) -> str:
