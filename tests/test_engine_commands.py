@@ -96,7 +96,8 @@ async def test_stats_and_settings(tmp_path):
     engine = await make_engine(tmp_path, analyze=POLICY, config=settings(channels={"vent": {"nudges_enabled": False}}))
     await engine.handle(posted("rude", "dan"))
     text = (await reply(engine, "stats 7", at=T0 + minutes(5))).text
-    assert "nudges: 1 (criticism 1) to 1 members" in text
+    assert "nudges sent: 1 (criticism 1) to 1 members" in text
+    assert "messages seen: 1; tone: criticism 100%" in text and "1 still watched" in text  # 5 of 10 minutes
     shown = (await reply(engine, "settings")).text
     assert "threshold 0.50" in shown and "#vent: nudges off" in shown
     assert not (await reply(engine, "frobnicate")).ok

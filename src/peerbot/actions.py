@@ -13,7 +13,7 @@ from typing import Literal
 
 from peerbot.events import Community
 
-PostKind = Literal["welcome", "welcome_back", "welcome_burst", "prompt", "info"]
+PostKind = Literal["welcome", "welcome_back", "welcome_burst", "prompt", "digest", "info"]
 AlertReason = Literal["crisis", "repeated_nudges"]
 
 #: Buttons an adapter shows under a private nudge; pressing one yields ``NudgeFeedback``.
@@ -25,15 +25,28 @@ class Action:
     community: Community
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file peerbot made (the digest chart), attached to a post."""
+
+    filename: str
+    data: bytes
+    alt: str = ""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Post(Action):
-    """A public message in a channel (welcomes, daily prompts). ``channel`` is the
-    configured channel: an id or a name without ``#``; adapters resolve names."""
+    """A message in a channel (welcomes, daily prompts, the weekly digest to moderators).
+    ``channel`` is the configured channel: an id or a name without ``#``; adapters resolve
+    names. ``ref`` names what was posted (a prompt's local date): adapters report the posted
+    message's id back with ``Delivered``. ``file`` is attached (Discord) or uploaded (Slack)."""
 
     channel: str
     text: str
     kind: PostKind
     mention_ids: tuple[str, ...] = ()
+    ref: str | None = None
+    file: Attachment | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,11 +73,13 @@ class PrivateNudge(Action):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CrisisSupport(Action):
-    """Crisis and warmline resources, sent privately to the member."""
+    """Crisis and warmline resources, sent privately to the member. ``message_id`` is the
+    member's message (adapters report the delivery against it)."""
 
     member_id: str
     channel_id: str
     text: str
+    message_id: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

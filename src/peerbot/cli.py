@@ -126,8 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     from peerbot.db import register as register_db
     from peerbot.local import register as register_local
+    from peerbot.reports import register as register_reports
 
     register_local(commands)
+    register_reports(commands)
     register_db(commands)
 
     run_cmd = commands.add_parser(

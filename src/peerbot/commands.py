@@ -32,7 +32,9 @@ HELP = """peerbot commands (moderators):
                                 show, or set, where welcomes, daily prompts and moderator alerts go
   prompts list | preview [ID] | add THEME TEXT | remove ID
   test TEXT                     explain what peerbot would do with TEXT (nothing is kept)
-  stats [DAYS]                  counts for the last DAYS days (default 7), no message text
+  stats [DAYS]                  the community's figures for the last DAYS days (default 7): messages by
+                                tone, nudges and what became of them, feedback, welcomes, prompts and
+                                replies, crisis alerts; aggregates only
   audit                         recent settings changes and who made them
   help"""
 
@@ -335,17 +337,10 @@ async def cmd_stats(engine: Engine, event: ModeratorCommand, rest: str) -> str:
         if not rest.isdigit() or not 1 <= int(rest) <= 366:
             raise CommandError("usage: stats [DAYS] (1 to 366)")
         days = int(rest)
-    stats = await engine.store.stats(event.community, event.at - timedelta(days=days))
-    by_category = ", ".join(f"{k} {v}" for k, v in sorted(stats.nudges_by_category.items())) or "none"
-    feedback = ", ".join(f"{k} {v}" for k, v in sorted(stats.feedback.items())) or "none"
-    return "\n".join([
-        f"Last {days} days:",
-        f"  nudges: {sum(stats.nudges_by_category.values())} ({by_category}) to {stats.members_nudged} members",
-        f"  nudge feedback: {feedback}",
-        f"  crisis alerts: {stats.crisis_alerts}",
-        f"  prompts posted: {stats.prompts_posted}",
-        f"  joins welcomed: {stats.members_welcomed}",
-    ])
+    from peerbot.insight import stats_text
+
+    stats = await engine.stats(event.community, event.at - timedelta(days=days), event.at)
+    return stats_text(stats, f"Last {days} days:")
 
 
 async def cmd_audit(engine: Engine, event: ModeratorCommand, rest: str) -> str:

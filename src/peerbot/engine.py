@@ -15,6 +15,12 @@ lead to no action, and their outcome does not depend on the database at all.
 Moderators' settings are read through a short cache (``settings_cache_seconds``, 2 s by
 default): a change made in one process is seen by every other within that time (messages
 may see it one background refresh later), and at once by the process that made it.
+
+For moderators' insight the engine also counts every message seen by tone category (written
+behind, batched), watches a nudged message for ``nudges.watch_minutes`` (an edit that
+softens it, an edit that doesn't, a deletion, or nothing: only that word is kept), records
+how private messages were delivered, and posts the weekly climate digest, claimed per week
+like the daily prompt.
 """
 
 from __future__ import annotations
@@ -26,17 +32,21 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
 
-from peerbot.actions import Action, AlertModerators, CrisisSupport, Post, PrivateMessage, PrivateNudge
+from peerbot.actions import Action, AlertModerators, Attachment, CrisisSupport, Post, PrivateMessage, PrivateNudge
 from peerbot.events import (
     Community,
     DirectMessage,
+    Delivered,
+    DigestDue,
     Event,
     MemberJoined,
+    MessageDeleted,
+    MessageEdited,
     MessagePosted,
     ModeratorCommand,
     NudgeFeedback,
@@ -46,9 +56,9 @@ from peerbot.events import (
 from peerbot.commands import run_command
 from peerbot.nudges import NudgeDecision, crisis_text, decide_nudge, effective_threshold, nudge_text, why_text
 from peerbot.prompts import Prompt, choose_prompt, community_library, load_prompts
-from peerbot.scheduler import prompt_due
+from peerbot.scheduler import digest_due, local_midnight, prompt_due
 from peerbot.settings import LIBRARY_PREFIX, CommunitySettings, Settings, merge_community, nest
-from peerbot.store import Store
+from peerbot.store import Stats, Store
 from peerbot.texts import Messages, fill, load_messages
 from peerbot.tone import ToneReport
 from peerbot.tone import analyze as default_analyze
@@ -63,6 +73,9 @@ _BURST_HORIZON = timedelta(hours=6)
 # pruned at most this often by each process.
 EVENT_RETENTION = timedelta(days=7)
 _PRUNE_EVERY_SECONDS = 3600.0
+# Nudges whose watch window closed untouched are marked "unchanged" this often per community
+# (stats count them as unchanged meanwhile anyway).
+_SETTLE_EVERY_SECONDS = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +85,11 @@ class _Assessment:
     settings: CommunitySettings
     report: ToneReport
     decision: NudgeDecision | None  # None for crisis
+
+    @property
+    def acts(self) -> bool:
+        """A crisis, or a nudge the policy allows (the store still checks the cooldown)."""
+        return self.decision is None or self.decision.nudge
 
 
 class Engine:
@@ -96,6 +114,9 @@ class Engine:
         self._refreshing: dict[str, asyncio.Task[None]] = {}
         self._generation = 0  # bumped whenever the cache is invalidated
         self._next_prune = 0.0
+        self._next_settle: dict[str, float] = {}  # community key -> clock
+        # (community key, week) digests this process saw claimed: saves the claim's round trip.
+        self._digests_seen: set[tuple[str, str]] = set()
         self.analyze = analyze
         self.prompts = tuple(prompts) if prompts is not None else load_prompts(self.settings)
         self.messages = messages if messages is not None else load_messages(self.settings)
@@ -120,10 +141,22 @@ class Engine:
                 assessment = await self._assess(event)
                 self.store.record_event(event.community, event.event_id, event.at)
                 if assessment is None:
-                    return []  # nothing comes of it, whoever handles it
+                    return []  # a bot: nothing comes of it, whoever handles it
+                if isinstance(event, MessageEdited):
+                    await self._watch_edit(event, assessment)  # one statement
+                if not assessment.acts:
+                    return []
                 if assessment.decision is None:
                     return await self._crisis(event, assessment.settings)  # one statement: atomic alone
                 return await self._act(event, assessment)  # atomic by itself
+            # Idempotent, each one statement (or a claim of its own): no event id claim.
+            if isinstance(event, MessageDeleted):
+                return await self._on_deleted(event)
+            if isinstance(event, Delivered):
+                await self.store.record_delivery(event.community, event.what, event.ref, event.via, event.message_id)
+                return []
+            if isinstance(event, DigestDue):
+                return await self._on_digest_due(event)
             handler = self._handler(event)
             if handler is None:
                 log.warning("unknown event type %s ignored", type(event).__name__)
@@ -156,9 +189,16 @@ class Engine:
     async def tick(self, community: Community, now: datetime) -> list[Action]:
         """What a runtime calls every ~15 s per community: held welcomes and due prompts."""
         actions = await self.handle(Tick(event_id=f"tick:{now.isoformat()}", community=community, at=now))
-        due = prompt_due(community, await self.community_settings(community), now)
+        settings = await self.community_settings(community)
+        due = prompt_due(community, settings, now)
         if due is not None:
             actions += await self.handle(due)
+        digest = digest_due(community, settings, now)
+        if digest is not None:
+            actions += await self.handle(digest)
+        if self._clock() >= self._next_settle.get(community.key, 0.0):
+            self._next_settle[community.key] = self._clock() + _SETTLE_EVERY_SECONDS
+            await self.store.settle_outcomes(community, now, timedelta(minutes=settings.nudges.watch_minutes))
         if self._clock() >= self._next_prune:
             self._next_prune = self._clock() + _PRUNE_EVERY_SECONDS
             removed = await self.store.prune_events(now - EVENT_RETENTION)
@@ -304,23 +344,43 @@ class Engine:
     # -- messages: crisis first, then nudges ---------------------------------------------
 
     async def _assess(self, event: MessagePosted) -> _Assessment | None:
-        """Analyse a message against the policy; None when it cannot lead to any action.
-        Reads only (cached) settings, so it runs outside the event's transaction."""
+        """Analyse a message against the policy (None for bots: they are not looked at).
+        Reads only (cached) settings, so it runs outside the event's transaction; a new
+        message is counted for stats, by category, written behind."""
         if event.author.is_bot:
             return None
         settings = (await self._settings_entry(event.community, allow_stale=True))[2]
         threshold = effective_threshold(settings, event.channel)
         report = self.report(event.text, threshold, event.mentioned_names)
         log.info("message %s: %s %s %.2f", event.message_id, report.action, report.category, report.score)
+        if not isinstance(event, MessageEdited):
+            self.store.count_message(event.community, event.at, report.category)
+            if event.reply_to:
+                self.store.count_reply(event.community, event.reply_to)
         if report.action == "crisis":
             return _Assessment(settings, report, None)
         # The cooldown is left to the store, which enforces it across processes.
         decision = decide_nudge(report, settings, event.channel, event.author, None, event.at)
-        if not decision.nudge:
-            if decision.skipped not in (None, "no_nudge"):
-                log.info("nudge skipped for %s: %s", event.message_id, decision.skipped)
-            return None
+        if not decision.nudge and decision.skipped not in (None, "no_nudge"):
+            log.info("nudge skipped for %s: %s", event.message_id, decision.skipped)
         return _Assessment(settings, report, decision)
+
+    async def _watch_edit(self, event: MessageEdited, assessment: _Assessment) -> None:
+        """A nudged message edited inside its watch window: softened when the new words would
+        no longer be nudged here (a crisis is not "softened"). Only the outcome is kept."""
+        report = assessment.report
+        threshold = effective_threshold(assessment.settings, event.channel)
+        softened = report.action != "crisis" and not report.nudges_at(threshold)
+        window = timedelta(minutes=assessment.settings.nudges.watch_minutes)
+        if await self.store.record_edit(event.community, event.message_id, event.at, softened=softened, window=window):
+            log.info("nudged message %s edited (%s)", event.message_id, "softened" if softened else "not softened")
+
+    async def _on_deleted(self, event: MessageDeleted) -> list[Action]:
+        settings = await self.community_settings(event.community)
+        window = timedelta(minutes=settings.nudges.watch_minutes)
+        if await self.store.record_deletion(event.community, event.message_id, event.at, window=window):
+            log.info("nudged message %s deleted", event.message_id)
+        return []
 
     async def _act(self, event: MessagePosted, assessment: _Assessment) -> list[Action]:
         """The nudge, the member's shared cooldown and the count for the repeat summary, in
@@ -368,7 +428,7 @@ class Engine:
             return []
         actions: list[Action] = [CrisisSupport(
             community=event.community, member_id=event.author.id, channel_id=event.channel.id,
-            text=crisis_text(self.messages, settings, event.author.id),
+            text=crisis_text(self.messages, settings, event.author.id), message_id=event.message_id,
         )]
         if settings.crisis.alert_moderators:
             text = fill(
@@ -401,7 +461,65 @@ class Engine:
         if not await self.store.claim_prompt(community, event.local_date, prompt.id, cycle, event.at):
             return []  # another process (or an earlier run) posted today's prompt
         text = fill(self.messages.get("prompt.post", settings.texts), prompt=prompt.text, theme=prompt.theme)
-        return [Post(community=community, channel=settings.prompts.channel, text=text, kind="prompt")]
+        return [Post(community=community, channel=settings.prompts.channel, text=text, kind="prompt",
+                     ref=event.local_date)]
+
+    # -- moderators' insight -------------------------------------------------------------
+
+    async def stats(self, community: Community, since: datetime, until: datetime | None = None,
+                    *, now: datetime | None = None) -> Stats:
+        """The community's figures for ``[since, until)``; nudges sent more than the watch
+        window before ``now`` (default: ``until``) with no outcome count as unchanged."""
+        settings = await self.community_settings(community)
+        window = timedelta(minutes=settings.nudges.watch_minutes)
+        reference = now or until
+        return await self.store.stats(community, since, until,
+                                      settled_before=None if reference is None else reference - window)
+
+    async def digest(self, community: Community, week_start: date, week_end: date, *,
+                     now: datetime | None = None) -> tuple[str, Attachment, Stats] | None:
+        """The climate digest for local dates ``[week_start, week_end)`` against the week
+        before: text, chart and figures; None for a week with nothing to report."""
+        from peerbot.charts import digest_chart_async
+        from peerbot.insight import digest_text, period_label, quiet
+
+        settings = await self.community_settings(community)
+        since, until = local_midnight(week_start, settings), local_midnight(week_end, settings)
+        this = await self.stats(community, since, until, now=now)
+        if quiet(this):
+            return None
+        before = await self.stats(community, local_midnight(week_start - timedelta(days=7), settings), since, now=now)
+        name = community.name or community.key
+        text = digest_text(name, this, before, week_start, week_end)
+        try:
+            chart = await digest_chart_async(f"{name}: {period_label(week_start, week_end)}", this, before)
+        except Exception:  # a chart that cannot be drawn must not cost moderators the figures
+            log.warning("digest chart for %s could not be drawn", community.key, exc_info=True)
+            chart = b""
+        attachment = Attachment(f"peerbot-digest-{week_start.isoformat()}.png", chart,
+                                alt="Tone mix and nudge outcomes this week and the week before")
+        return text, attachment, this
+
+    async def _on_digest_due(self, event: DigestDue) -> list[Action]:
+        community = event.community
+        seen = (community.key, event.week_end)
+        settings = await self.community_settings(community)
+        if seen in self._digests_seen or not settings.digest.enabled or event.at < event.scheduled_at:
+            return []
+        # Claimed before anything is read or drawn (a second process simply loses the INSERT);
+        # if this process dies before posting, that week's digest is lost, never doubled.
+        won = await self.store.claim_digest(community, event.week_end, event.at)
+        self._digests_seen.add(seen)
+        if not won:
+            return []
+        made = await self.digest(community, date.fromisoformat(event.week_start), date.fromisoformat(event.week_end),
+                                 now=event.at)
+        if made is None:
+            log.info("digest for %s, week ending %s: nothing happened, nothing posted", community.key, event.week_end)
+            return []
+        text, attachment, _ = made
+        return [Post(community=community, channel=settings.digest.channel or settings.moderator_channel, text=text,
+                     kind="digest", ref=event.week_end, file=attachment if attachment.data else None)]
 
     # -- private messages to peerbot -------------------------------------------------------
 

@@ -74,7 +74,9 @@ class MessagePosted(Event):
 
     ``link`` is a platform permalink the adapter can build (used in moderator alerts instead
     of the text). ``mentioned_names`` are display names of mentioned members, passed to the
-    analyzer as context.
+    analyzer as context. ``reply_to`` is the message this one answers (a Slack thread's
+    parent, a Discord reply or the message a thread was started from): replies to a daily
+    prompt are counted for moderators.
     """
 
     channel: Channel
@@ -83,6 +85,7 @@ class MessagePosted(Event):
     text: str
     link: str | None = None
     mentioned_names: tuple[str, ...] = ()
+    reply_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,11 +94,44 @@ class MessageEdited(MessagePosted):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MessageDeleted(Event):
+    """A message was deleted (by its author or a moderator; platforms don't say which).
+    Only ids: it matters when the message had been nudged (a nudge's outcome)."""
+
+    channel: Channel
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Delivered(Event):
+    """The adapter reports how an action reached the platform (ids and a word, nothing else).
+
+    ``what`` is "nudge" or "crisis" (``ref`` = the member's message id, ``via`` = "dm",
+    "thread", "ephemeral", "skipped" or "failed"), or "prompt" (``ref`` = its local date,
+    ``message_id`` = the posted message, so replies to it can be counted)."""
+
+    what: Literal["nudge", "crisis", "prompt"]
+    ref: str
+    via: str
+    message_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PromptDue(Event):
     """Emitted by the scheduler: the community's prompt for ``local_date`` was due at
     ``scheduled_at``. The engine claims the date in the store before posting."""
 
     local_date: str  # ISO date in the community's time zone, e.g. "2025-03-14"
+    scheduled_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DigestDue(Event):
+    """Emitted by the scheduler: the weekly climate digest covering local dates
+    ``[week_start, week_end)`` was due at ``scheduled_at``. Claimed in the store per week."""
+
+    week_start: str  # ISO local dates
+    week_end: str
     scheduled_at: datetime
 
 
@@ -146,4 +182,5 @@ class DirectMessage(Event):
     text: str
 
 
-AnyEvent = MemberJoined | MessagePosted | MessageEdited | PromptDue | Tick | ModeratorCommand | NudgeFeedback
+AnyEvent = (MemberJoined | MessagePosted | MessageEdited | MessageDeleted | Delivered | PromptDue | DigestDue | Tick
+            | ModeratorCommand | NudgeFeedback)

@@ -61,6 +61,8 @@ def register(commands: Any) -> None:
     replay.add_argument("--community", metavar="PLATFORM:ID", default="",
                         help="use this community's settings from the config (default: [community])")
     replay.add_argument("--show", action="store_true", help="list the line numbers that would be nudged")
+    replay.add_argument("--chart", metavar="FILE.png",
+                        help="also draw the threshold sweep (nudges per category against the threshold) as a PNG")
     add_config_flag(replay)
     replay.set_defaults(handler=cmd_replay)
 
@@ -132,7 +134,9 @@ DEMO_GOSSIP = "Did you hear about Dee? Between you and me, she's a total mess an
 DEMO_MOCKERY = "Nice try Eli, real genius move there 🙄 lol"
 DEMO_STRUGGLE = "I had an awful week and feel worthless."
 DEMO_CRISIS = "I want to kill myself."
-DEMO_TEXTS = (DEMO_WARM, DEMO_REPLY, DEMO_CRITICISM, DEMO_GOSSIP, DEMO_MOCKERY, DEMO_STRUGGLE, DEMO_CRISIS)
+DEMO_SOFTENED = "Ben, I see this differently, and I'd like to hear more about what you meant."
+DEMO_TEXTS = (DEMO_WARM, DEMO_REPLY, DEMO_CRITICISM, DEMO_GOSSIP, DEMO_MOCKERY, DEMO_STRUGGLE, DEMO_CRISIS,
+              DEMO_SOFTENED)
 
 
 async def play_demo(loaded: Loaded, url: str, out: IO[str]) -> int:
@@ -153,14 +157,19 @@ async def play_demo(loaded: Loaded, url: str, out: IO[str]) -> int:
         await c.advance(timedelta(minutes=2))
         note("09:00: the daily encouragement prompt, claimed in the store so it posts exactly once.")
         await c.advance(timedelta(minutes=25))
-        await c.say("Ana", "general", DEMO_WARM)
-        await c.say("Ben", "general", DEMO_REPLY)
+        await c.say("Ana", "general", DEMO_WARM, reply_to=c.last_prompt)
+        await c.say("Ben", "general", DEMO_REPLY, reply_to=c.last_prompt)
         c.now += timedelta(minutes=5)
         note("Criticism, gossip and mockery aimed at people get a private, kind nudge. Nobody else sees it.")
         await c.say("Cal", "general", DEMO_CRITICISM)
         await c.say("Fay", "general", DEMO_GOSSIP)
         await c.say("Gus", "general", DEMO_MOCKERY)
         await c.feedback("Cal", "why")
+        c.now += timedelta(minutes=2)
+        note("peerbot watches a nudged message for 10 minutes and keeps only what became of it, never the words: "
+             "Cal softens his, Gus deletes his, Fay leaves hers.")
+        await c.edit("Cal", DEMO_SOFTENED)
+        await c.delete("Gus")
         note("Sharing your own struggle is what this place is for: no nudge.")
         await c.say("Dee", "general", DEMO_STRUGGLE)
         note("Crisis language: resources privately, and an alert to moderators with a link, never the text.")
@@ -172,6 +181,8 @@ async def play_demo(loaded: Loaded, url: str, out: IO[str]) -> int:
         await c.command("Mo", "stats 1")
         note("The next morning's prompt, a different one from the library.")
         await c.advance(timedelta(hours=24))
+        note("Every Monday at 08:00 moderators get the weekly climate digest: these figures against the week "
+             "before, with a chart. Draw this week's from a kept database: peerbot digest --db FILE --out digest.png")
         note("Done. Try it yourself: peerbot chat")
     finally:
         await c.engine.store.close()
@@ -352,7 +363,34 @@ def cmd_replay(args: argparse.Namespace, out: IO[str] | None = None) -> int:
         mark = "  <- current" if threshold == current else ""
         out.write(f"  {threshold:>9.2f}  " + "  ".join(f"{counts[c]:>9}" for c in NUDGE_ORDER)
                   + f"  {sum(counts.values()):>6}{mark}\n")
+    if args.chart:
+        write_sweep_chart(args.chart, Path(args.file).name, rows, reports, settings, out)
     return EXIT_OK
+
+
+#: Thresholds the sweep chart is drawn at: 0 to 1 in steps of 0.05.
+CHART_SWEEP = tuple(round(i * 0.05, 2) for i in range(21))
+
+
+def write_sweep_chart(path: str, source: str, rows: list[Row], reports: dict[int, ToneReport],
+                      settings: CommunitySettings, out: IO[str]) -> None:
+    """Nudges per category against the threshold, to a PNG: moderators choose by looking."""
+    from peerbot.charts import png_size, sweep_chart
+    from peerbot.cli import BadInput
+
+    counts: dict[str, list[int]] = {category: [] for category in NUDGE_ORDER}
+    for threshold in CHART_SWEEP:
+        nudged, _, _ = replay_counts(rows, reports, settings, threshold)
+        for category in NUDGE_ORDER:
+            counts[category].append(nudged[category])
+    data = sweep_chart(f"Threshold sweep: {len(rows)} messages from {source}", CHART_SWEEP, counts,
+                       settings.nudges.threshold)
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot write ({exc.strerror})") from None
+    width, height = png_size(data)
+    out.write(f"\nChart: {path} ({width}x{height} PNG, thresholds 0 to 1 in steps of 0.05)\n")
 
 
 __all__ = ["add_config_flag", "register"]

@@ -1,13 +1,14 @@
-"""When is a community's prompt due? Pure functions over settings and an aware "now"."""
+"""When is a community's prompt (or weekly digest) due? Pure functions over settings and an
+aware "now"."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import DAILY, rrule, weekday
 from dateutil.rrule import weekdays as RRULE_WEEKDAYS
 
-from peerbot.events import Community, PromptDue
+from peerbot.events import Community, DigestDue, PromptDue
 from peerbot.settings import WEEKDAYS, CommunitySettings
 
 
@@ -49,4 +50,37 @@ def prompt_due(community: Community, settings: CommunitySettings, now: datetime)
     return PromptDue(
         event_id=f"prompt-due:{local_date}", community=community, at=now,
         local_date=local_date, scheduled_at=scheduled,
+    )
+
+
+def local_midnight(day: date, settings: CommunitySettings) -> datetime:
+    """The start of a local date, aware in the community's zone."""
+    return datetime.combine(day, time(0), tzinfo=settings.zone)
+
+
+def week_containing(day: date, settings: CommunitySettings) -> tuple[date, date]:
+    """The digest week ``[start, end)`` that contains ``day``: it starts on the digest weekday."""
+    start = day - timedelta(days=(day.weekday() - WEEKDAYS.index(settings.digest.weekday)) % 7)
+    return start, start + timedelta(days=7)
+
+
+def digest_due(community: Community, settings: CommunitySettings, now: datetime) -> DigestDue | None:
+    """A ``DigestDue`` for the latest scheduled digest at or before ``now`` (None when off).
+
+    The digest posted on a weekday covers the seven local days before that day. Emitting it
+    again is harmless: the engine claims the week in the store.
+    """
+    digest = settings.digest
+    if not digest.enabled:
+        return None
+    local_now = now.astimezone(settings.zone)
+    day = local_now.date() - timedelta(days=(local_now.weekday() - WEEKDAYS.index(digest.weekday)) % 7)
+    scheduled = datetime.combine(day, digest.local_time, tzinfo=settings.zone)
+    if scheduled > local_now:
+        day -= timedelta(days=7)
+        scheduled = datetime.combine(day, digest.local_time, tzinfo=settings.zone)
+    week_start = day - timedelta(days=7)
+    return DigestDue(
+        event_id=f"digest-due:{day.isoformat()}", community=community, at=now,
+        week_start=week_start.isoformat(), week_end=day.isoformat(), scheduled_at=scheduled,
     )

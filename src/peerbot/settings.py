@@ -132,6 +132,24 @@ class NudgeSettings(_Strict):
     exempt_channels: list[str] = Field(default_factory=lambda: ["moderators"])
     repeat_alert_count: int = Field(default=3, ge=0)  # 0 turns the moderator summary off
     repeat_alert_window_hours: int = Field(default=24, ge=1)
+    # How long a nudged message is watched for an edit or a deletion (its outcome).
+    watch_minutes: int = Field(default=10, ge=1, le=1440)
+
+
+class DigestSettings(_Strict):
+    """The weekly climate digest to the moderators' channel."""
+
+    enabled: bool = True
+    weekday: Weekday = "mon"
+    time: str = "08:00"
+    channel: str = ""  # empty: the moderator channel
+
+    _hh_mm = field_validator("time")(PromptSettings._hh_mm.__func__)  # type: ignore[attr-defined]
+
+    @property
+    def local_time(self) -> time:
+        hours, minutes = (int(part) for part in self.time.split(":"))
+        return time(hours, minutes)
 
 
 class CrisisSettings(_Strict):
@@ -153,6 +171,7 @@ class CommunitySettings(_Strict):
     prompts: PromptSettings = PromptSettings()
     nudges: NudgeSettings = NudgeSettings()
     crisis: CrisisSettings = CrisisSettings()
+    digest: DigestSettings = DigestSettings()
     # As shipped: a "vent" channel where nudges are off (crisis support still applies).
     channels: dict[str, ChannelOverride] = Field(default_factory=lambda: {"vent": ChannelOverride(nudges_enabled=False)})
     texts: dict[str, str] = Field(default_factory=dict)  # "welcome.channel" = "..." etc.

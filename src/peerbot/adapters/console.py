@@ -23,7 +23,18 @@ from peerbot.actions import (
     ReplyToModerator,
 )
 from peerbot.engine import Engine
-from peerbot.events import Channel, Community, Member, MemberJoined, MessagePosted, ModeratorCommand, NudgeFeedback
+from peerbot.events import (
+    Channel,
+    Community,
+    Delivered,
+    Member,
+    MemberJoined,
+    MessageDeleted,
+    MessageEdited,
+    MessagePosted,
+    ModeratorCommand,
+    NudgeFeedback,
+)
 
 PLATFORM = "console"
 TICK = timedelta(minutes=15)
@@ -75,6 +86,8 @@ class ConsoleCommunity:
     members: dict[str, Member] = field(default_factory=dict)
     moderators: set[str] = field(default_factory=set)
     last_nudge: dict[str, str] = field(default_factory=dict)
+    last_message: dict[str, tuple[Channel, str]] = field(default_factory=dict)  # member id -> (channel, message id)
+    last_prompt: str | None = None  # the message id of the latest daily prompt
     _ids: itertools.count[int] = field(default_factory=itertools.count)
 
     def _next(self, prefix: str) -> str:
@@ -112,15 +125,44 @@ class ConsoleCommunity:
         event = MemberJoined(event_id=self._next("join"), community=self.community, at=self.now, member=who)
         return await self.show(await self.engine.handle(event))
 
-    async def say(self, name: str, channel: str, text: str) -> list[Action]:
+    async def say(self, name: str, channel: str, text: str, *, reply_to: str | None = None) -> list[Action]:
+        """``name`` posts ``text``; ``reply_to`` a message id (e.g. ``last_prompt``) makes it a reply."""
         who = self.member(name)
         where = self.channel(channel)
         self.printer.line("member", self._stamp(), f"#{where.name}", f"{who.name}: {text}")
         message_id = self._next("msg")
+        self.last_message[who.id] = (where, message_id)
         event = MessagePosted(
             event_id=self._next("ev"), community=self.community, at=self.now, channel=where, author=who,
             message_id=message_id, text=text, link=f"console://{self.community.id}/{where.name}/{message_id}",
+            reply_to=reply_to,
         )
+        return await self.show(await self.engine.handle(event))
+
+    async def edit(self, name: str, text: str) -> list[Action]:
+        """``name`` edits their last message to read ``text``."""
+        who = self.member(name)
+        if who.id not in self.last_message:
+            self.printer.note(f"{who.name} has no message to edit")
+            return []
+        where, message_id = self.last_message[who.id]
+        self.printer.line("member", self._stamp(), f"#{where.name}", f"{who.name} (edited): {text}")
+        event = MessageEdited(
+            event_id=self._next("ev"), community=self.community, at=self.now, channel=where, author=who,
+            message_id=message_id, text=text, link=f"console://{self.community.id}/{where.name}/{message_id}",
+        )
+        return await self.show(await self.engine.handle(event))
+
+    async def delete(self, name: str) -> list[Action]:
+        """``name`` deletes their last message."""
+        who = self.member(name)
+        if who.id not in self.last_message:
+            self.printer.note(f"{who.name} has no message to delete")
+            return []
+        where, message_id = self.last_message.pop(who.id)
+        self.printer.line("note", self._stamp(), f"#{where.name}", f"{who.name} deleted their message")
+        event = MessageDeleted(event_id=self._next("ev"), community=self.community, at=self.now, channel=where,
+                               message_id=message_id)
         return await self.show(await self.engine.handle(event))
 
     async def command(self, name: str, text: str) -> list[Action]:
@@ -157,7 +199,22 @@ class ConsoleCommunity:
         stamp = self._stamp()
         for action in actions:
             self.render(stamp, action)
+            await self._report(action)
         return actions
+
+    async def _report(self, action: Action) -> None:
+        """Tell the engine how an action was delivered, as a platform adapter does."""
+        report: Delivered | None = None
+        base = {"event_id": self._next("dl"), "community": self.community, "at": self.now}
+        if isinstance(action, Post) and action.kind == "prompt" and action.ref:
+            self.last_prompt = self._next("msg")
+            report = Delivered(**base, what="prompt", ref=action.ref, via="channel", message_id=self.last_prompt)
+        elif isinstance(action, PrivateNudge):
+            report = Delivered(**base, what="nudge", ref=action.message_id, via="dm")
+        elif isinstance(action, CrisisSupport) and action.message_id:
+            report = Delivered(**base, what="crisis", ref=action.message_id, via="dm")
+        if report is not None:
+            await self.engine.handle(report)
 
     def _who(self, member_id: str) -> str:
         found = self.members.get(member_id)
@@ -166,7 +223,10 @@ class ConsoleCommunity:
     def render(self, stamp: str, action: Action) -> None:
         p = self.printer
         if isinstance(action, Post):
-            p.line("post", stamp, f"#{action.channel}", f"peerbot: {self.names(action.text)}")
+            text = self.names(action.text)
+            if action.file is not None:
+                text += f"\n[attached: {action.file.filename}, a {len(action.file.data) // 1024} KB PNG chart]"
+            p.line("post", stamp, f"#{action.channel}", f"peerbot: {text}")
         elif isinstance(action, PrivateNudge):
             self.last_nudge[action.member_id] = action.nudge_id
             buttons = " ".join(f"[{choice}]" for choice in action.feedback_choices)

@@ -1,0 +1,179 @@
+"""``peerbot stats`` and ``peerbot digest``: moderators' figures, read from the store.
+
+Both read the database in ``database_url`` (or a SQLite file given with ``--db``, such as the
+one ``peerbot demo --db FILE`` keeps) and print aggregates only. ``digest`` also draws the
+weekly chart to a PNG file, exactly as the bot attaches it to the moderators' channel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+EXIT_OK = 0
+EXIT_NOTHING = 1
+
+
+def register(commands: Any) -> None:
+    from peerbot.local import add_config_flag
+
+    stats = commands.add_parser(
+        "stats", help="a community's figures for a period (aggregates only)",
+        description="Print a community's figures from the database: messages seen by tone, nudges and what "
+        "became of them, delivery, feedback, welcomes, prompts and replies, crisis alerts. No message "
+        "text, no ranking of members.")
+    _common(stats)
+    stats.add_argument("--days", type=_days, default=7, help="the period's length (default 7)")
+    stats.add_argument("--until", type=_date, metavar="YYYY-MM-DD",
+                       help="the period ends at the start of this local date (default: now, or the latest "
+                       "activity when that is older)")
+    add_config_flag(stats)
+    stats.set_defaults(handler=cmd_stats)
+
+    digest = commands.add_parser(
+        "digest", help="the weekly climate digest: its text, and its chart as a PNG",
+        description="Print a week's climate digest (figures against the week before) and draw its chart "
+        "(tone mix and nudge outcomes) to a PNG file, as the bot posts it to the moderators' channel.")
+    _common(digest)
+    digest.add_argument("--week-of", type=_date, metavar="YYYY-MM-DD",
+                        help="the digest week containing this local date (default: the week of the latest "
+                        "activity)")
+    digest.add_argument("--out", metavar="FILE.png", default="digest.png", help="where to write the chart "
+                        "(default: digest.png)")
+    add_config_flag(digest)
+    digest.set_defaults(handler=cmd_digest)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="FILE", help="a SQLite database file (default: database_url from the config)")
+    parser.add_argument("--community", metavar="PLATFORM:ID",
+                        help="which community (default: the only one in the database)")
+    parser.add_argument("--name", help="the community's name for headings (default: its PLATFORM:ID)")
+
+
+def _days(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 366:
+        raise argparse.ArgumentTypeError("a number of days from 1 to 366")
+    return int(value)
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date like 2025-06-02: {value!r}") from None
+
+
+def _run(args: argparse.Namespace, work: Any) -> int:
+    from peerbot.cli import BadInput
+    from peerbot.store import DatabaseUnavailable, SchemaError, open_store_from
+
+    settings = args.loaded.settings
+    if args.db:
+        path = Path(args.db).expanduser().resolve()
+        if not path.is_file():
+            raise BadInput(f"{args.db}: no such database file")
+        settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{path}",
+                                               "database_schema": None})
+
+    async def main() -> int:
+        from peerbot.engine import Engine
+
+        try:
+            store = await open_store_from(settings)
+        except (SchemaError, DatabaseUnavailable) as exc:
+            raise BadInput(str(exc)) from None
+        try:
+            loaded = args.loaded
+            engine = Engine(store, settings, prompts=loaded.prompts, messages=loaded.messages)
+            return await work(engine, await _community(store, args))
+        finally:
+            await store.close()
+
+    return asyncio.run(main())
+
+
+async def _community(store: Any, args: argparse.Namespace) -> Any:
+    from peerbot.adapters.console import PLATFORM, ConsoleCommunity
+    from peerbot.cli import BadInput
+    from peerbot.events import Community
+
+    found = await store.communities()
+    if args.community:
+        platform, _, community_id = args.community.partition(":")
+        if not community_id:
+            raise BadInput(f"--community: expected PLATFORM:ID, e.g. discord:1234, got {args.community!r}")
+    elif len(found) == 1:
+        platform, community_id = found[0]
+    elif not found:
+        raise BadInput("nothing is recorded in this database yet")
+    else:
+        keys = ", ".join(f"{p}:{c}" for p, c in found)
+        raise BadInput(f"this database holds several communities ({keys}): choose one with --community")
+    name = args.name or ""
+    if not name and platform == PLATFORM:
+        demo = ConsoleCommunity.__dataclass_fields__["community"].default_factory()  # type: ignore[misc]
+        name = demo.name if demo.id == community_id else ""
+    return Community(platform, community_id, name or f"{platform}:{community_id}")
+
+
+async def _latest(engine: Any, community: Any) -> datetime:
+    """Now, or the latest activity when the database is older (a demo, an export)."""
+    latest = await engine.store.last_activity(community)
+    now = datetime.now().astimezone()
+    return now if latest is None or latest >= now - timedelta(days=1) else latest
+
+
+def cmd_stats(args: argparse.Namespace, out: IO[str] | None = None) -> int:
+    from peerbot.insight import stats_text
+    from peerbot.scheduler import local_midnight
+
+    out = out or sys.stdout
+
+    async def work(engine: Any, community: Any) -> int:
+        settings = await engine.community_settings(community)
+        if args.until:
+            until = local_midnight(args.until, settings)
+            label = f"the {args.days} days before {args.until:%a %d %b %Y}"
+        else:
+            until = await _latest(engine, community) + timedelta(seconds=1)
+            label = f"the {args.days} days up to {until.astimezone(settings.zone):%a %d %b %Y %H:%M}"
+        stats = await engine.stats(community, until - timedelta(days=args.days), until)
+        out.write(stats_text(stats, f"{community.name}, {label} ({settings.timezone}):") + "\n")
+        return EXIT_OK
+
+    return _run(args, work)
+
+
+def cmd_digest(args: argparse.Namespace, out: IO[str] | None = None) -> int:
+    from peerbot.charts import png_size
+    from peerbot.cli import BadInput
+    from peerbot.insight import period_label
+    from peerbot.scheduler import week_containing
+
+    out = out or sys.stdout
+
+    async def work(engine: Any, community: Any) -> int:
+        settings = await engine.community_settings(community)
+        day = args.week_of or (await _latest(engine, community)).astimezone(settings.zone).date()
+        start, end = week_containing(day, settings)
+        made = await engine.digest(community, start, end, now=datetime.now().astimezone())
+        if made is None:
+            out.write(f"Nothing was recorded for {community.name} in {period_label(start, end)}: no digest.\n")
+            return EXIT_NOTHING
+        text, attachment, _ = made
+        if not attachment.data:
+            raise BadInput("the chart could not be drawn (is matplotlib installed?)")
+        try:
+            Path(args.out).write_bytes(attachment.data)
+        except OSError as exc:
+            raise BadInput(f"{args.out}: cannot write ({exc.strerror})") from None
+        width, height = png_size(attachment.data)
+        out.write(text + f"\nChart: {args.out} ({width}x{height} PNG)\n")
+        return EXIT_OK
+
+    return _run(args, work)
