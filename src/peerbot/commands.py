@@ -14,6 +14,7 @@ from peerbot.nudges import effective_threshold
 from peerbot.prompts import THEMES, choose_prompt
 from peerbot.scheduler import next_scheduled
 from peerbot.settings import WEEKDAYS, merge_community, nest
+from peerbot.store.resilient import StoreUnavailable
 from peerbot.store.sql import SettingTooLarge, setting_too_large
 from peerbot.texts import fill
 
@@ -122,7 +123,7 @@ async def run_command(engine: Engine, event: ModeratorCommand) -> list[Action]:
     rest = event.text.strip()[len(words[0]):].strip()
     try:
         return _reply(event, await handler(engine, event, rest))
-    except (CommandError, SettingTooLarge) as exc:
+    except (CommandError, SettingTooLarge, StoreUnavailable) as exc:
         return _reply(event, str(exc), ok=False)
 
 

@@ -59,6 +59,7 @@ from peerbot.prompts import Prompt, choose_prompt, community_library, load_promp
 from peerbot.scheduler import digest_due, local_midnight, prompt_due
 from peerbot.settings import LIBRARY_PREFIX, CommunitySettings, Settings, merge_community, nest
 from peerbot.store import Stats, Store
+from peerbot.store.resilient import StoreUnavailable
 from peerbot.texts import Messages, fill, load_messages
 from peerbot.tone import ToneReport
 from peerbot.tone import analyze as default_analyze
@@ -192,10 +193,10 @@ class Engine:
         settings = await self.community_settings(community)
         due = prompt_due(community, settings, now)
         if due is not None:
-            actions += await self.handle(due)
+            actions += await self._when_stored(due)
         digest = digest_due(community, settings, now)
         if digest is not None:
-            actions += await self.handle(digest)
+            actions += await self._when_stored(digest)
         if self._clock() >= self._next_settle.get(community.key, 0.0):
             self._next_settle[community.key] = self._clock() + _SETTLE_EVERY_SECONDS
             await self.store.settle_outcomes(community, now, timedelta(minutes=settings.nudges.watch_minutes))
@@ -205,6 +206,15 @@ class Engine:
             if removed:
                 log.info("forgot %d handled event ids older than %s", removed, EVENT_RETENTION)
         return actions
+
+    async def _when_stored(self, event: Event) -> list[Action]:
+        """A scheduled event whose claim needs the database (prompt, digest): while the
+        database is away it waits, and is due again at a later tick."""
+        try:
+            return await self.handle(event)
+        except StoreUnavailable as exc:
+            log.info("%s", exc)
+            return []
 
     # -- moderators' settings, through a short cache ---------------------------------------
 

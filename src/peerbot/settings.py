@@ -214,6 +214,10 @@ class Settings(BaseSettings):
     # when it is behind and let `peerbot db upgrade` do it.
     database_migrate: Literal["auto", "check"] = "auto"
     database_pool_size: int = Field(default=10, ge=1, le=100)  # PostgreSQL connections per process
+    # A database call taking longer than this counts as the database being away: peerbot then
+    # serves from memory and tries the database again every database_retry_seconds.
+    database_timeout_seconds: float = Field(default=10.0, gt=0.0, le=300.0)
+    database_retry_seconds: float = Field(default=5.0, gt=0.0, le=3600.0)
     # Moderators' changes made in another process are seen within this many seconds.
     settings_cache_seconds: float = Field(default=2.0, ge=0.0, le=300.0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

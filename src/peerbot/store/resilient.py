@@ -1,0 +1,578 @@
+"""Keep peerbot working while its database is away, and write down afterwards what it did.
+
+``ResilientStore`` wraps the ``SqlStore`` that serving processes use (``open_store_from``).
+While the database answers, every call goes straight through. When a call fails because the
+database cannot be reached (connection refused or lost, a timeout, SQLite unable to open or
+write its file), the store switches to a **fallback in memory** and the engine goes on
+deciding exactly as before:
+
+- nudges are sent, with each member's cooldown (as last seen by this process) and one nudge
+  per message; crisis resources and moderator alerts are sent, once per message; welcomes
+  are sent (a member's earlier visits are not known, so everyone counts as new); held burst
+  welcomes are flushed; button feedback is taken;
+- daily prompts wait: a prompt claimed in memory could be posted twice (by another process,
+  or after a restart), so the claim is left for when the database is back (still on time
+  within ``prompts.max_lateness_minutes``);
+- moderators' changes are refused with a message (``StoreUnavailable``): a setting that only
+  one process knows would be worse than none. Settings are read from the last copy seen.
+
+Everything done in memory is kept in a **journal**: handled event ids, joins and greetings,
+nudges (with the cooldown), crisis alerts and feedback. A background probe tries the database
+every ``retry_seconds``; when it answers, the journal is written in order (claims that
+another process made meanwhile simply conflict), and only then do calls go to the database
+again. Nothing is silently lost: the journal holds at most ``journal_limit`` entries (the
+oldest event ids go first, then the oldest entries), and whatever is dropped, at that point
+or at shutdown with the database still away, is logged with exact counts by kind.
+
+Exactly-once across processes needs the database, so during an outage each process
+deduplicates alone: two Slack HTTP workers that both get a redelivered event may both act.
+Message text is never in the journal: it holds the same ids, times and categories as the
+tables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import inspect
+import itertools
+import logging
+import sqlite3
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import text
+
+from peerbot.events import Community
+from peerbot.store.protocol import JoinRecord, NudgeClaim, NudgeRecord
+
+log = logging.getLogger("peerbot.store")
+T = TypeVar("T")
+
+#: Offline nudge ids are not digits, so the database never mistakes them for its own.
+OFFLINE_PREFIX = "offline-"
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached and this operation cannot wait for it."""
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Is this the database being unreachable (rather than a bug or bad data)?"""
+    if isinstance(exc, (OSError, TimeoutError, asyncio.TimeoutError, ConnectionError, sa_exc.TimeoutError)):
+        return True
+    if isinstance(exc, sa_exc.DBAPIError):
+        if exc.connection_invalidated or isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+            return True
+        orig = getattr(exc, "orig", None)
+        cause = getattr(orig, "__cause__", None) or orig
+        name = type(cause).__name__
+        return isinstance(cause, (OSError, sqlite3.OperationalError)) or name in (
+            "ConnectionDoesNotExistError", "CannotConnectNowError", "ConnectionFailureError", "AdminShutdownError",
+            "CrashShutdownError", "InterfaceError", "InternalClientError", "TooManyConnectionsError",
+            "PostgresConnectionError")
+    from peerbot.store.sql import DatabaseUnavailable
+
+    return isinstance(exc, DatabaseUnavailable)
+
+
+@dataclass
+class _Entry:
+    kind: str  # event | join | nudge | crisis | feedback
+    community: Community
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class _Memory:
+    """The fallback: the store's promises kept by this process alone, journaled."""
+
+    def __init__(self, owner: ResilientStore) -> None:
+        self.owner = owner
+        self.events: set[tuple[str, str]] = set()
+        self.members: set[tuple[str, str]] = set()
+        self.joins: dict[int, tuple[Community, _Entry]] = {}
+        self.nudges: dict[str, tuple[Community, NudgeRecord]] = {}
+        self.nudged: set[tuple[str, str]] = set()  # (community key, message id): also nudged while up
+        self.alerted: set[tuple[str, str]] = set()
+        self.last_nudge: dict[tuple[str, str], datetime] = {}
+        self._join_ids = itertools.count(-1, -1)
+        self._nudge_ids = itertools.count(1)
+
+    def remember(self, bucket: set[tuple[str, str]] | dict[Any, Any], key: Any, value: Any = None) -> None:
+        """Keep what the database decided while it was up, bounded (oldest forgotten)."""
+        if len(bucket) >= 50_000:
+            if isinstance(bucket, dict):
+                bucket.pop(next(iter(bucket)))
+            else:
+                bucket.pop()
+        if isinstance(bucket, dict):
+            bucket[key] = value
+        else:
+            bucket.add(key)
+
+    # -- the Store methods the engine uses ---------------------------------------------------
+
+    async def claim_event(self, community: Community, event_id: str, at: datetime) -> bool:
+        key = (community.key, event_id)
+        if key in self.events:
+            return False
+        self.events.add(key)
+        self.owner._journal_add(_Entry("event", community, {"event_id": event_id, "at": at}),
+                                undo=lambda: self.events.discard(key))
+        return True
+
+    def record_event(self, community: Community, event_id: str, at: datetime) -> None:
+        if (community.key, event_id) not in self.events:
+            self.events.add((community.key, event_id))
+            self.owner._journal_add(_Entry("event", community, {"event_id": event_id, "at": at}))
+
+    async def prune_events(self, before: datetime) -> int:
+        return 0
+
+    async def lock_community(self, community: Community, purpose: str) -> None:
+        return None  # one process, one event loop: the engine's steps do not interleave here
+
+    async def record_join(self, community: Community, member_id: str, at: datetime) -> JoinRecord:
+        returning = (community.key, member_id) in self.members
+        self.members.add((community.key, member_id))
+        join_id = next(self._join_ids)
+        entry = _Entry("join", community, {"member_id": member_id, "at": at, "greeted_at": None})
+        self.joins[join_id] = (community, entry)
+        self.owner._journal_add(entry)
+        return JoinRecord(id=join_id, member_id=member_id, joined_at=at, returning=returning, greeted_at=None)
+
+    async def joins_since(self, community: Community, since: datetime) -> list[JoinRecord]:
+        return [
+            JoinRecord(id=jid, member_id=e.data["member_id"], joined_at=e.data["at"], returning=False,
+                       greeted_at=e.data["greeted_at"])
+            for jid, (c, e) in sorted(self.joins.items(), reverse=True)
+            if c == community and e.data["at"] >= since
+        ]
+
+    async def mark_greeted(self, community: Community, join_id: int, at: datetime) -> bool:
+        found = self.joins.get(join_id)
+        if found is None or found[1].data["greeted_at"] is not None:
+            return False  # a join the database holds waits for it
+        found[1].data["greeted_at"] = at
+        return True
+
+    async def used_prompts(self, community: Community) -> list[tuple[str, int]]:
+        return []
+
+    async def claim_prompt(self, community: Community, local_date: str, prompt_id: str, cycle: int,
+                           at: datetime) -> bool:
+        # Raised, not False: the event's claim is undone with the unit, so the prompt is still
+        # due at the next tick (posted when the database is back, if still on time).
+        raise StoreUnavailable(f"the daily prompt for {community.key} on {local_date} waits for the database")
+
+    async def claim_nudge(self, community: Community, *, cooldown: timedelta, since: datetime,
+                          **fields: Any) -> NudgeClaim:
+        nudge_id = self._nudge(community, cooldown, fields)
+        if nudge_id is None:
+            return NudgeClaim(None)
+        recent = await self.nudges_since(community, fields["member_id"], since)
+        return NudgeClaim(nudge_id, tuple(n.category for n in recent))
+
+    async def record_nudge(self, community: Community, *, cooldown: timedelta | None = None,
+                           **fields: Any) -> str | None:
+        return self._nudge(community, cooldown, fields)
+
+    def _nudge(self, community: Community, cooldown: timedelta | None, fields: dict[str, Any]) -> str | None:
+        key, member, at = community.key, fields["member_id"], fields["at"]
+        if (key, fields["message_id"]) in self.nudged:
+            return None
+        last = self.last_nudge.get((key, member))
+        if cooldown is not None and last is not None and last > at - cooldown:
+            return None
+        nudge_id = f"{OFFLINE_PREFIX}{next(self._nudge_ids)}"
+        self.remember(self.nudged, (key, fields["message_id"]))
+        self.remember(self.last_nudge, (key, member), at)
+        record = NudgeRecord(id=nudge_id, channel_id=fields["channel_id"], member_id=member,
+                             message_id=fields["message_id"], created_at=at, category=fields["category"],
+                             score=fields["score"], threshold=fields["threshold"], cues=tuple(fields["cues"]))
+        self.nudges[nudge_id] = (community, record)
+        self.owner._journal_add(_Entry("nudge", community, {"offline_id": nudge_id, **fields}))
+        return nudge_id
+
+    async def nudges_since(self, community: Community, member_id: str, since: datetime) -> list[NudgeRecord]:
+        return [r for c, r in self.nudges.values() if c == community and r.member_id == member_id
+                and r.created_at >= since]
+
+    async def last_nudge_at(self, community: Community, member_id: str) -> datetime | None:
+        return self.last_nudge.get((community.key, member_id))
+
+    async def get_nudge(self, community: Community, nudge_id: str) -> NudgeRecord | None:
+        found = self.nudges.get(nudge_id)
+        return found[1] if found is not None and found[0] == community else None
+
+    async def claim_crisis_alert(self, community: Community, **fields: Any) -> bool:
+        key = (community.key, fields["message_id"])
+        if key in self.alerted:
+            return False
+        self.remember(self.alerted, key)
+        self.owner._journal_add(_Entry("crisis", community, dict(fields)))
+        return True
+
+    async def record_feedback(self, community: Community, nudge_id: str, member_id: str, verdict: str,
+                              at: datetime) -> None:
+        self.owner._journal_add(_Entry("feedback", community, {"nudge_id": nudge_id, "member_id": member_id,
+                                                                "verdict": verdict, "at": at}))
+
+    async def overrides(self, community: Community) -> dict[str, Any]:
+        return dict(self.owner._overrides.get(community.key, {}))
+
+    async def set_override(self, community: Community, key: str, value: Any, **_: Any) -> None:
+        raise StoreUnavailable("the database is unavailable right now, so nothing was changed; please try again "
+                               "in a few minutes")
+
+    async def audit_trail(self, community: Community, limit: int = 20) -> Any:
+        raise StoreUnavailable("the database is unavailable right now; please try again in a few minutes")
+
+    async def stats(self, community: Community, *args: Any, **kwargs: Any) -> Any:
+        raise StoreUnavailable("the database is unavailable right now; please try again in a few minutes")
+
+
+_DEFAULTS = {"settle_outcomes": 0}
+
+
+class ResilientStore:
+    """A ``Store`` that falls back to memory while its database is unreachable (see the
+    module's docstring). Methods it does not know are passed to the database; while it is
+    away they are skipped with a log line naming them (``claim_*`` answer False)."""
+
+    def __init__(self, store: Any, *, timeout: float = 10.0, retry_seconds: float = 5.0,
+                 journal_limit: int = 100_000) -> None:
+        self.real = store
+        self.timeout, self.retry_seconds, self.journal_limit = timeout, retry_seconds, journal_limit
+        self.down = False
+        self._memory = _Memory(self)
+        self._journal: list[_Entry] = []
+        self._overrides: dict[str, dict[str, Any]] = {}
+        self._offline_ids: dict[str, str] = {}  # offline nudge id -> the database's
+        self.dropped: Counter[str] = Counter()  # journal entries given up, by kind
+        self.skipped: Counter[str] = Counter()  # calls not made while the database was away, by method
+        self._probe: asyncio.Task[None] | None = None
+        self._fallback = contextvars.ContextVar(f"peerbot-fallback-{id(self)}", default=False)
+        self._in_unit = contextvars.ContextVar(f"peerbot-real-unit-{id(self)}", default=False)
+        self._staged: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar(
+            f"peerbot-staged-{id(self)}", default=None)
+        self._closing = False
+        if hasattr(store, "on_unwritten"):
+            store.on_unwritten = self._unwritten
+
+    # -- routing ------------------------------------------------------------------------------
+
+    def _offline(self) -> bool:
+        return self._fallback.get() or (self.down and not self._in_unit.get())
+
+    async def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        if self._offline():
+            return await getattr(self._memory, name)(*args, **kwargs)
+        try:
+            if self._in_unit.get():  # the unit as a whole is timed and falls back as a whole
+                return await getattr(self.real, name)(*args, **kwargs)
+            return await asyncio.wait_for(getattr(self.real, name)(*args, **kwargs), self.timeout)
+        except Exception as exc:
+            if not is_outage(exc) or self._in_unit.get():
+                raise
+            self._lost(exc)
+            return await getattr(self._memory, name)(*args, **kwargs)
+
+    def _lost(self, exc: BaseException) -> None:
+        if not self.down:
+            self.down = True
+            log.error("database unavailable (%s): serving from memory; what is done meanwhile is written when it "
+                      "is back", _describe(exc))
+        if self._probe is None or self._probe.done():
+            self._probe = asyncio.get_running_loop().create_task(self._recover(), context=contextvars.Context())
+
+    async def atomically(self, work: Callable[[], Awaitable[T]], *, attempts: int = 3) -> T:
+        if self._fallback.get() or self._in_unit.get():
+            return await work()  # nested: part of the outer unit
+        if not self.down:
+            token = self._in_unit.set(True)
+            try:
+                return await asyncio.wait_for(self.real.atomically(work, attempts=attempts), self.timeout)
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                self._lost(exc)
+            finally:
+                self._in_unit.reset(token)
+        # From scratch (the database's transaction was rolled back), and all or nothing: what
+        # the work journals is kept only if it completes.
+        staged: list[tuple[_Entry, Callable[[], None] | None]] = []
+        token, token_staged = self._fallback.set(True), self._staged.set(staged)
+        try:
+            result = await work()
+        except BaseException:
+            for _, undo in reversed(staged):
+                if undo is not None:
+                    undo()
+            raise
+        finally:
+            self._fallback.reset(token)
+            self._staged.reset(token_staged)
+        for entry, _ in staged:
+            self._journal_add(entry)
+        return result
+
+    def unit(self) -> Any:
+        return self.real.unit()
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self.real, name)
+        if not inspect.iscoroutinefunction(attr):
+            return attr
+
+        async def passed(*args: Any, **kwargs: Any) -> Any:
+            if not self._offline():
+                try:
+                    if self._in_unit.get():
+                        return await attr(*args, **kwargs)
+                    return await asyncio.wait_for(attr(*args, **kwargs), self.timeout)
+                except Exception as exc:
+                    if not is_outage(exc) or self._in_unit.get():
+                        raise
+                    self._lost(exc)
+            if name.startswith("claim_") and self._fallback.get():  # a claim waits: its unit is undone
+                raise StoreUnavailable(f"{name} waits for the database")
+            self.skipped[name] += 1
+            log.warning("database unavailable: %s skipped (%d so far)", name, self.skipped[name])
+            return False if name.startswith("claim_") else _DEFAULTS.get(name)
+
+        return passed
+
+    # -- the Store methods the engine uses ------------------------------------------------------
+
+    async def claim_event(self, community: Community, event_id: str, at: datetime) -> bool:
+        return await self._call("claim_event", community, event_id, at)
+
+    def record_event(self, community: Community, event_id: str, at: datetime) -> None:
+        if self._offline():
+            self._memory.record_event(community, event_id, at)
+        else:
+            self.real.record_event(community, event_id, at)
+
+    def _unwritten(self, rows: list[dict[str, Any]]) -> None:
+        """Ids recorded behind that a failed batch could not write: kept for later."""
+        for row in rows:
+            community = Community(row["platform"], row["community_id"])
+            self._memory.record_event(community, row["event_id"], row["processed_at"])
+        if not self.down:
+            with contextlib.suppress(RuntimeError):  # no running loop: nothing to probe with
+                self._lost(StoreUnavailable("a batched write failed"))
+
+    async def prune_events(self, before: datetime) -> int:
+        return await self._call("prune_events", before)
+
+    async def lock_community(self, community: Community, purpose: str) -> None:
+        await self._call("lock_community", community, purpose)
+
+    async def record_join(self, community: Community, member_id: str, at: datetime) -> JoinRecord:
+        join = await self._call("record_join", community, member_id, at)
+        if join.id > 0:
+            self._memory.remember(self._memory.members, (community.key, member_id))
+        return join
+
+    async def joins_since(self, community: Community, since: datetime) -> list[JoinRecord]:
+        return await self._call("joins_since", community, since)
+
+    async def mark_greeted(self, community: Community, join_id: int, at: datetime) -> bool:
+        if join_id < 0 and not self._offline():  # made in memory, not yet written: greet it there
+            return await self._memory.mark_greeted(community, join_id, at)
+        return await self._call("mark_greeted", community, join_id, at)
+
+    async def used_prompts(self, community: Community) -> list[tuple[str, int]]:
+        return await self._call("used_prompts", community)
+
+    async def claim_prompt(self, community: Community, local_date: str, prompt_id: str, cycle: int,
+                           at: datetime) -> bool:
+        return await self._call("claim_prompt", community, local_date, prompt_id, cycle, at)
+
+    async def claim_nudge(self, community: Community, **fields: Any) -> NudgeClaim:
+        claim = await self._call("claim_nudge", community, **fields)
+        if claim.nudge_id is not None and not claim.nudge_id.startswith(OFFLINE_PREFIX):
+            self._memory.remember(self._memory.nudged, (community.key, fields["message_id"]))
+            self._memory.remember(self._memory.last_nudge, (community.key, fields["member_id"]), fields["at"])
+        return claim
+
+    async def record_nudge(self, community: Community, **fields: Any) -> str | None:
+        return await self._call("record_nudge", community, **fields)
+
+    async def last_nudge_at(self, community: Community, member_id: str) -> datetime | None:
+        return await self._call("last_nudge_at", community, member_id)
+
+    async def nudges_since(self, community: Community, member_id: str, since: datetime) -> list[NudgeRecord]:
+        return await self._call("nudges_since", community, member_id, since)
+
+    async def get_nudge(self, community: Community, nudge_id: str) -> NudgeRecord | None:
+        if nudge_id.startswith(OFFLINE_PREFIX):
+            if nudge_id in self._offline_ids and not self._offline():
+                return await self._call("get_nudge", community, self._offline_ids[nudge_id])
+            return await self._memory.get_nudge(community, nudge_id)
+        return await self._call("get_nudge", community, nudge_id)
+
+    async def claim_crisis_alert(self, community: Community, **fields: Any) -> bool:
+        first = await self._call("claim_crisis_alert", community, **fields)
+        if first:
+            self._memory.remember(self._memory.alerted, (community.key, fields["message_id"]))
+        return first
+
+    async def record_feedback(self, community: Community, nudge_id: str, member_id: str, verdict: str,
+                              at: datetime) -> None:
+        if nudge_id.startswith(OFFLINE_PREFIX) and not self._offline():
+            if nudge_id not in self._offline_ids:  # its nudge is still in the journal: after it
+                await self._memory.record_feedback(community, nudge_id, member_id, verdict, at)
+                return
+            nudge_id = self._offline_ids[nudge_id]
+        await self._call("record_feedback", community, nudge_id, member_id, verdict, at)
+
+    async def overrides(self, community: Community) -> dict[str, Any]:
+        found = await self._call("overrides", community)
+        if not self._offline():
+            self._overrides[community.key] = dict(found)
+        return found
+
+    async def set_override(self, community: Community, key: str, value: Any, *, actor_id: str,
+                           at: datetime) -> None:
+        await self._call("set_override", community, key, value, actor_id=actor_id, at=at)
+
+    async def audit_trail(self, community: Community, limit: int = 20) -> Any:
+        return await self._call("audit_trail", community, limit)
+
+    async def stats(self, community: Community, *args: Any, **kwargs: Any) -> Any:
+        return await self._call("stats", community, *args, **kwargs)
+
+    # -- the journal ------------------------------------------------------------------------------
+
+    def _journal_add(self, entry: _Entry, undo: Callable[[], None] | None = None) -> None:
+        staged = self._staged.get()
+        if staged is not None:  # inside a unit running in memory: kept when it completes
+            staged.append((entry, undo))
+            return
+        self._journal.append(entry)
+        if len(self._journal) > self.journal_limit:
+            # Event ids matter least (a redelivered event with no action is simply analysed again).
+            victim = next((i for i, e in enumerate(self._journal) if e.kind == "event"), 0)
+            dropped = self._journal.pop(victim)
+            self.dropped[dropped.kind] += 1
+            if sum(self.dropped.values()) in (1, 10, 100, 1000) or sum(self.dropped.values()) % 10_000 == 0:
+                log.error("database still unavailable and the journal is full (%d entries): dropped so far %s",
+                          self.journal_limit, _counts(self.dropped))
+
+    @property
+    def pending(self) -> Counter[str]:
+        """What is waiting to be written, by kind."""
+        return Counter(e.kind for e in self._journal)
+
+    async def _recover(self) -> None:
+        while self.down and not self._closing:
+            await asyncio.sleep(self.retry_seconds)
+            if await self.recover():
+                return
+
+    async def recover(self) -> bool:
+        """Try the database; when it answers, write the journal and go back to it. True when
+        the database is in use again."""
+        if not self.down:
+            return True
+        try:
+            await asyncio.wait_for(self._ping(), self.timeout)
+        except Exception as exc:  # noqa: BLE001 - whatever it is, it is still away
+            log.info("database still unavailable (%s)", _describe(exc))
+            return False
+        written: Counter[str] = Counter()
+        while self._journal:
+            entry = self._journal[0]
+            try:
+                await asyncio.wait_for(self._replay(entry), self.timeout)
+            except Exception as exc:
+                if not is_outage(exc):  # a record the database refuses: say so, and go on
+                    self._journal.pop(0)
+                    self.dropped[entry.kind] += 1
+                    log.error("could not write a %s record made while the database was away (%s): dropped",
+                              entry.kind, type(exc).__name__)
+                    continue
+                log.info("database went away again while writing the journal (%s)", _describe(exc))
+                return False
+            self._journal.pop(0)
+            written[entry.kind] += 1
+        self.down = False  # no await between the empty journal and this: nothing slips past
+        log.warning("database available again: wrote what was done while it was away: %s", _counts(written) or "nothing")
+        return True
+
+    async def _ping(self) -> None:
+        async with self.real.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def _replay(self, entry: _Entry) -> None:
+        real, c, d = self.real, entry.community, entry.data
+        if entry.kind == "event":
+            await real.atomically(lambda: real.claim_event(c, d["event_id"], d["at"]))
+        elif entry.kind == "join":
+            async def join() -> None:
+                record = await real.record_join(c, d["member_id"], d["at"])
+                if d["greeted_at"] is not None:
+                    await real.mark_greeted(c, record.id, d["greeted_at"])
+            await real.atomically(join)
+        elif entry.kind == "nudge":
+            fields = {k: v for k, v in d.items() if k != "offline_id"}
+
+            async def nudge() -> str | None:
+                nudge_id = await real.record_nudge(c, cooldown=None, **fields)
+                # the member's shared cooldown moves to this nudge unless a later one holds it
+                await real._take_cooldown(real._unit.get(), c, fields["member_id"], fields["at"], timedelta(0))
+                return nudge_id
+            nudge_id = await real.atomically(nudge)
+            if nudge_id is not None:
+                self._offline_ids[d["offline_id"]] = nudge_id
+        elif entry.kind == "crisis":
+            await real.claim_crisis_alert(c, **d)
+        elif entry.kind == "feedback":
+            nudge_id = self._offline_ids.get(d["nudge_id"], d["nudge_id"])
+            if nudge_id.startswith(OFFLINE_PREFIX):
+                raise ValueError("its nudge was not written")
+            await real.record_feedback(c, nudge_id, d["member_id"], d["verdict"], d["at"])
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    async def create_schema(self) -> None:
+        await self.real.create_schema()
+
+    async def close(self) -> None:
+        self._closing = True
+        if self._probe is not None:
+            self._probe.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._probe
+        if self.down and self._journal:
+            await self.recover()  # one last try
+        if self._journal:
+            log.error("shutting down with the database unavailable: dropped what was done while it was away: %s",
+                      _counts(self.pending))
+            self.dropped.update(self.pending)
+            self._journal.clear()
+        if self.skipped:
+            log.warning("not recorded while the database was away: %s", _counts(self.skipped))
+        try:
+            await self.real.close()
+        except Exception as exc:  # noqa: BLE001 - closing a broken pool must not hide the report above
+            log.warning("closing the database connection failed (%s)", _describe(exc))
+
+
+def _counts(counter: Counter[str]) -> str:
+    names = {"event": "handled event ids", "join": "joins", "nudge": "nudges", "crisis": "crisis alerts",
+             "feedback": "feedback clicks"}
+    return ", ".join(f"{n} {names.get(k, k)}" for k, n in sorted(counter.items()) if n)
+
+
+def _describe(exc: BaseException) -> str:
+    from peerbot.store.sql import describe_error
+
+    return describe_error(exc)
