@@ -24,6 +24,7 @@ METHOD_SCOPES = {
     "conversations_info": {"channels:read", "groups:read"},
     "users_info": {"users:read"},
     "usergroups_users_list": {"usergroups:read"},
+    "files_upload_v2": {"files:write"},
     "usergroups_list": {"usergroups:read"},
 }
 # Manifest bot event -> scopes Slack requires to deliver it.

@@ -663,6 +663,16 @@ class FakeDiscord:
         payload = {k: v for k, v in message.items() if not k.startswith("_")}
         await self._dispatch_message("MESSAGE_UPDATE", channel, payload)
 
+    async def delete(self, message: dict[str, Any]) -> None:
+        """The message is deleted (by its author or a moderator): MESSAGE_DELETE, ids only."""
+        channel = self.channels[int(message["channel_id"])]
+        channel.messages = [m for m in channel.messages if m["id"] != message["id"]]
+        payload: dict[str, Any] = {"id": message["id"], "channel_id": message["channel_id"]}
+        if channel.guild_id is not None:
+            payload["guild_id"] = str(channel.guild_id)
+        await self.dispatch("MESSAGE_DELETE", payload, guild_id=channel.guild_id,
+                            intent=GUILD_MESSAGES if channel.guild_id is not None else DIRECT_MESSAGES)
+
     async def dm_bot(self, user: User, content: str) -> dict[str, Any]:
         """A user writes to the bot in a DM."""
         channel = self._dm_channel(user)
@@ -799,19 +809,12 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
         body: Any = None
-        if request.can_read_body:
+        if request.can_read_body and request.content_type.startswith("multipart/"):
+            body = await self._multipart(request)
+        elif request.can_read_body:
             raw = await request.read()
             if raw and request.content_type == "application/json":
                 body = json.loads(raw)
-            elif raw and request.content_type.startswith("multipart/"):
-                body = {"_multipart": True}
-                # discord.py sends payload_json in multipart requests (files)
-                try:
-                    text = raw.decode("utf-8", "replace")
-                    start = text.index("{")
-                    body = json.loads(text[start:text.rindex("}") + 1])
-                except ValueError:
-                    pass
         call = Call(request.method, path, dict(request.query), body)
         self.calls.append(call)
         try:
@@ -821,6 +824,22 @@ class FakeDiscord:
         call.status = response.status
         await self._notify()
         return response
+
+    @staticmethod
+    async def _multipart(request: web.Request) -> dict[str, Any]:
+        """discord.py sends files as multipart: ``payload_json`` plus ``files[n]`` parts. The
+        body becomes the JSON payload with the files under ``_files`` (filename, bytes)."""
+        body: dict[str, Any] = {"_multipart": True}
+        files: list[dict[str, Any]] = []
+        reader = await request.multipart()
+        async for part in reader:
+            if part.name == "payload_json":
+                body.update(json.loads(await part.text()))
+            elif part.name and part.name.startswith("files["):
+                files.append({"filename": part.filename, "data": bytes(await part.read()),
+                              "content_type": part.headers.get("Content-Type", "")})
+        body["_files"] = files
+        return body
 
     def _authorized(self, request: web.Request) -> bool:
         return request.headers.get("Authorization") == f"Bot {self.token}"
@@ -889,6 +908,7 @@ class FakeDiscord:
                 data = self._message(channel, self.bot, body.get("content") or "",
                                      components=body.get("components"), embeds=body.get("embeds"),
                                      flags=body.get("flags") or 0)
+                data["attachments"] = [self._attachment(f) for f in body.get("_files", [])]
                 if body.get("message_reference"):
                     data["message_reference"] = body["message_reference"]
                 await self._dispatch_message("MESSAGE_CREATE", channel, dict(data))
@@ -901,9 +921,11 @@ class FakeDiscord:
             if parent is None or m != "POST":
                 return _error(404, 10003, "Unknown Channel")
             thread = self._thread(parent, (body or {}).get("name", "thread"), 11)
+            del self.channels[thread.id], self.guilds[parent.guild_id].channels[thread.id]  # type: ignore[index]
             thread.id = int(match[2])  # a thread started from a message has the message's id
             self.channels[thread.id] = thread
             self.guilds[parent.guild_id].channels[thread.id] = thread  # type: ignore[index]
+            await self._thread_created(thread)
             return _json(thread.payload())
 
         if match := re.fullmatch(r"/channels/(\d+)/threads", path):
@@ -911,6 +933,7 @@ class FakeDiscord:
             if parent is None or m != "POST":
                 return _error(404, 10003, "Unknown Channel")
             thread = self._thread(parent, (body or {}).get("name", "thread"), int((body or {}).get("type", 12)))
+            await self._thread_created(thread)
             return _json(thread.payload())
 
         if match := re.fullmatch(r"/channels/(\d+)/thread-members/(\d+|@me)", path):
@@ -951,6 +974,18 @@ class FakeDiscord:
         self.channels[thread.id] = thread
         self.guilds[parent.guild_id].channels[thread.id] = thread  # type: ignore[index]
         return thread
+
+    async def _thread_created(self, thread: Channel) -> None:
+        """Real Discord tells the bot about a new thread (THREAD_CREATE), so messages in it
+        arrive in a channel the client knows."""
+        await self.dispatch("THREAD_CREATE", thread.payload() | {"newly_created": True}, guild_id=thread.guild_id,
+                            intent=GUILDS)
+
+    def _attachment(self, file: dict[str, Any]) -> dict[str, Any]:
+        attachment_id = snowflake()
+        url = f"{self.base}/attachments/{attachment_id}/{file['filename']}"
+        return {"id": str(attachment_id), "filename": file["filename"], "size": len(file["data"]), "url": url,
+                "proxy_url": url, "content_type": file.get("content_type") or None}
 
     def _interaction_callback(self, iid: int, token: str, body: Any) -> web.Response:
         record = self.interactions.get(iid)

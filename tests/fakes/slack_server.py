@@ -243,6 +243,8 @@ class FakeSlack:
         self.acks: list[Ack] = []
         self.connections_opened = 0
         self.unknown_methods: list[str] = []
+        # files_upload_v2: file id -> {"filename", "length", "data", then "channel", "comment", "title"}
+        self.files: dict[str, dict[str, Any]] = {}
 
         self._failures: dict[str, list[tuple[int, str, dict[str, str]]]] = {}
         self._ts = itertools.count(1)
@@ -258,6 +260,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{rid}", self._response_url)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -299,7 +302,8 @@ class FakeSlack:
     def action_calls(self) -> list[ApiCall]:
         """Calls that change something a person sees (not look-ups)."""
         visible = {"chat.postMessage", "chat.postEphemeral", "chat.update", "conversations.open",
-                   "views.open", "views.publish", "chat.scheduleMessage", "reactions.add"}
+                   "views.open", "views.publish", "chat.scheduleMessage", "reactions.add",
+                   "files.completeUploadExternal"}
         return [c for c in self.calls if c.method in visible]
 
     async def wait_until(self, predicate: Callable[[], bool], timeout: float = 3.0) -> None:
@@ -457,6 +461,43 @@ class FakeSlack:
 
     def _m_views_publish(self, args: dict[str, Any]) -> web.Response:
         return self._m_views_open(args)
+
+    # files_upload_v2 is three steps: ask for an upload URL, upload the bytes there, complete.
+    def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> web.Response:
+        if not args.get("filename") or not str(args.get("length", "")).isdigit():
+            return _ok_false("invalid_arguments")
+        file_id = "F" + uuid.uuid4().hex[:10].upper()
+        self.files[file_id] = {"filename": args["filename"], "length": int(args["length"]), "data": None,
+                               "alt_txt": args.get("alt_txt")}
+        return _ok(upload_url=f"{self.base}/upload/{file_id}", file_id=file_id)
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        record = self.files.get(request.match_info["file_id"])
+        if record is None:
+            return web.Response(status=404, text="unknown upload")
+        record["data"] = await request.read()
+        await self._notify()
+        return web.Response(text=f"OK - {len(record['data'])}")
+
+    def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> web.Response:
+        try:
+            files = json.loads(args.get("files") or "[]")
+        except json.JSONDecodeError:
+            return _ok_false("invalid_arguments")
+        shared = []
+        for item in files:
+            record = self.files.get(item.get("id"))
+            if record is None or record["data"] is None or len(record["data"]) != record["length"]:
+                return _ok_false("file_not_found")
+            record.update(channel=args.get("channel_id"), comment=args.get("initial_comment"),
+                          title=item.get("title"))
+            shared.append({"id": item["id"], "name": record["filename"], "title": item.get("title"),
+                           "size": record["length"]})
+        return _ok(files=shared)
+
+    def shared_files(self) -> list[dict[str, Any]]:
+        """Files uploaded and shared in a channel (completed), in upload order."""
+        return [dict(record, id=file_id) for file_id, record in self.files.items() if "channel" in record]
 
     def _m_apps_connections_open(self, args: dict[str, Any]) -> web.Response:
         self.connections_opened += 1

@@ -1,8 +1,10 @@
 """Discord adapter: a thin translator between discord.py and the peerbot core.
 
 Platform events become core events (``MemberJoined``, ``MessagePosted``, ``MessageEdited``,
-``ModeratorCommand``, ``NudgeFeedback``); the engine decides; each core action becomes one
-Discord call (plus a fallback when a member's DMs are closed). No policy lives here: the only
+``MessageDeleted``, ``ModeratorCommand``, ``NudgeFeedback``); the engine decides; each core
+action becomes one Discord call (plus a fallback when a member's DMs are closed). How a nudge
+or crisis DM was delivered (DM, private thread, skipped) and the id of each posted prompt go
+back to the engine as ``Delivered``, for moderators' stats. No policy lives here: the only
 judgement this file makes is platform knowledge, such as "who counts as a moderator on
 Discord" (Manage Server, or a configured moderator role).
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 import re
 import signal
@@ -50,9 +53,11 @@ from peerbot.events import (
     Channel,
     Community,
     DirectMessage,
+    Delivered,
     Event,
     Member,
     MemberJoined,
+    MessageDeleted,
     MessageEdited,
     MessagePosted,
     ModeratorCommand,
@@ -220,6 +225,12 @@ class _Handlers:
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         await self.adapter.on_message_edit(payload.message)
+
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        await self.adapter.on_message_delete(payload.guild_id, payload.channel_id, [payload.message_id])
+
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        await self.adapter.on_message_delete(payload.guild_id, payload.channel_id, sorted(payload.message_ids))
 
     async def on_member_join(self, member: discord.Member) -> None:
         await self.adapter.on_member_join(member)
@@ -465,7 +476,17 @@ class DiscordAdapter:
             text=message.content,
             link=message.jump_url,
             mentioned_names=tuple(m.display_name for m in message.mentions),
+            reply_to=self._reply_to(message),
         )
+
+    @staticmethod
+    def _reply_to(message: discord.Message) -> str | None:
+        """What the message answers: the thread it is in (a thread started from a message has
+        that message's id, so a prompt's reply thread counts), or the message it replies to."""
+        if isinstance(message.channel, discord.Thread):
+            return str(message.channel.id)
+        reference = message.reference
+        return str(reference.message_id) if reference is not None and reference.message_id else None
 
     async def on_message(self, message: discord.Message) -> None:
         if self._ignored(message):
@@ -519,6 +540,17 @@ class DiscordAdapter:
         event = self._message_event(message, edited=True)
         if event is not None:
             await self.dispatch(event)
+
+    async def on_message_delete(self, guild_id: int | None, channel_id: int, message_ids: Sequence[int]) -> None:
+        """MESSAGE_DELETE (and _BULK): only ids reach the engine, for nudge outcomes."""
+        guild = self.client.get_guild(guild_id) if guild_id is not None else None
+        if guild is None:
+            return
+        for message_id in message_ids:
+            await self.dispatch(MessageDeleted(
+                event_id=f"discord:delete:{message_id}", community=self.community(guild),
+                at=datetime.now(timezone.utc), channel=Channel(id=str(channel_id)), message_id=str(message_id),
+            ))
 
     async def on_member_join(self, member: discord.Member) -> None:
         if member.bot:
@@ -599,9 +631,12 @@ class DiscordAdapter:
             await self._post(action)
         elif isinstance(action, PrivateNudge):
             view = feedback_view(action.community.id, action.nudge_id, action.feedback_choices)
-            await self._private("nudge", action.community, action.member_id, action.channel_id, action.text, view)
+            via = await self._private("nudge", action.community, action.member_id, action.channel_id, action.text, view)
+            await self._report(action.community, "nudge", action.message_id, via)
         elif isinstance(action, CrisisSupport):
-            await self._private("crisis", action.community, action.member_id, action.channel_id, action.text)
+            via = await self._private("crisis", action.community, action.member_id, action.channel_id, action.text)
+            if action.message_id:
+                await self._report(action.community, "crisis", action.message_id, via)
         elif isinstance(action, PrivateMessage):
             if interaction is not None and interaction.user.id == int(action.member_id):
                 await self._reply(interaction, action.text)
@@ -626,11 +661,32 @@ class DiscordAdapter:
         mentions = discord.AllowedMentions(
             everyone=False, roles=False, users=[discord.Object(int(m)) for m in action.mention_ids if m.isdigit()]
         )
-        message = await self._call(f"post {action.kind}", channel.send, action.text, allowed_mentions=mentions)
+        attachment = action.file
+
+        def send() -> Awaitable[discord.Message]:
+            # A fresh File for every try: discord.py closes the one it sent.
+            extra = {} if attachment is None else {"file": discord.File(
+                io.BytesIO(attachment.data), filename=attachment.filename, description=attachment.alt or None)}
+            return channel.send(action.text, allowed_mentions=mentions, **extra)
+
+        message = await self._call(f"post {action.kind}", send)
+        if message is not None and action.kind == "prompt" and action.ref:
+            # Replies to it (in its thread, or as Discord replies) are counted for moderators.
+            await self._report(action.community, "prompt", action.ref, "channel", str(message.id))
         if message is not None and action.kind == "prompt" and self.prompt_thread and message.guild is not None:
             stamp = message.created_at.strftime("%b %d")
             await self._call("open prompt thread", message.create_thread, name=f"Replies to today's prompt ({stamp})",
                              auto_archive_duration=1440)
+
+    async def _report(self, community: Community, what: str, ref: str, via: str, message_id: str | None = None) -> None:
+        """Tell the engine how an action was delivered (kept for moderators' stats, ids only)."""
+        try:
+            await self.engine.handle(Delivered(
+                event_id=f"discord:delivered:{what}:{ref}", community=community, at=datetime.now(timezone.utc),
+                what=what, ref=ref, via=via, message_id=message_id,  # type: ignore[arg-type]
+            ))
+        except Exception:
+            log.exception("could not record the delivery of a %s in %s", what, community.key)
 
     async def _private(
         self,

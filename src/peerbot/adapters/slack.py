@@ -11,7 +11,8 @@ Slack in                  core event
 ``member_joined_channel`` ``MemberJoined`` when the channel is the welcome channel
 ``message``               ``MessagePosted`` (human messages only; bots, the bot itself and
                           system subtypes are ignored); ``message_changed`` ->
-                          ``MessageEdited``; in a DM to peerbot (``message.im``),
+                          ``MessageEdited``; ``message_deleted`` -> ``MessageDeleted``
+                          (ids only); in a DM to peerbot (``message.im``),
                           ``DirectMessage`` (crisis support, else a help text)
 ``/peerbot ...``          ``ModeratorCommand`` (``is_moderator`` from configured user ids
                           or user groups, or workspace admins/owners via ``users.info``)
@@ -22,7 +23,8 @@ nudge button click        ``NudgeFeedback``
 core action               Slack out
 ========================  ==============================================================
 ``Post``                  ``chat.postMessage`` in the channel (names resolved to ids);
-                          prompts invite replies in the thread
+                          prompts invite replies in the thread; a post with a file
+                          (the weekly digest's chart) is uploaded (``files_upload_v2``)
 ``PrivateNudge``          ``chat.postEphemeral`` (only the author sees it) with feedback
                           buttons
 ``CrisisSupport``,        ``conversations.open`` + ``chat.postMessage`` (a DM)
@@ -73,10 +75,12 @@ from peerbot.actions import (
 from peerbot.events import (
     Channel,
     Community,
+    Delivered,
     DirectMessage,
     Event,
     Member,
     MemberJoined,
+    MessageDeleted,
     MessageEdited,
     MessagePosted,
     ModeratorCommand,
@@ -364,6 +368,9 @@ class SlackAdapter:
 
     async def _handle_message(self, event: dict[str, Any], body: dict[str, Any], context: Any) -> None:
         subtype = event.get("subtype")
+        if subtype == "message_deleted":
+            await self._deleted(event, body, context)
+            return
         edited = subtype == "message_changed"
         message = (event.get("message") or {}) if edited else event
         if not edited and subtype not in HUMAN_SUBTYPES:
@@ -412,8 +419,25 @@ class SlackAdapter:
             text=text,
             link=await self.permalink(context.team_id, channel_id, ts, thread_ts),
             mentioned_names=names,
+            reply_to=thread_ts if thread_ts and thread_ts != ts else None,  # a reply in a thread
         )
         await self._dispatch(core)
+
+    async def _deleted(self, event: dict[str, Any], body: dict[str, Any], context: Any) -> None:
+        """``message_deleted``: ids only, for what became of a nudged message."""
+        if event.get("channel_type") not in (None, "channel", "group"):
+            return
+        channel_id = event.get("channel", "")
+        ts = str(event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts") or "")
+        if not channel_id or not ts:
+            return
+        await self._dispatch(MessageDeleted(
+            event_id=body.get("event_id") or f"deleted:{channel_id}:{ts}",
+            community=await self._community(context.team_id),
+            at=_at(event.get("event_ts") or event.get("ts")),
+            channel=Channel(id=channel_id),
+            message_id=ts,
+        ))
 
     async def _readable(self, text: str) -> tuple[str, tuple[str, ...]]:
         """Replace ``<@U123>`` mentions by ``@display name``; return the names too."""
@@ -554,7 +578,21 @@ class SlackAdapter:
             if isinstance(action, Post):
                 await self._post(action)
             elif isinstance(action, PrivateNudge):
-                await self._nudge(action)
+                via = "ephemeral"
+                try:
+                    await self._nudge(action)
+                except SlackClientError as exc:
+                    self._report("PrivateNudge", exc)
+                    via = "failed"
+                await self._delivered(action.community, "nudge", action.message_id, via)
+            elif isinstance(action, CrisisSupport) and action.message_id:
+                via = "dm"
+                try:
+                    await self._dm(action.member_id, action.text)
+                except SlackClientError as exc:
+                    self._report("CrisisSupport", exc)
+                    via = "failed"
+                await self._delivered(action.community, "crisis", action.message_id, via)
             elif isinstance(action, PrivateMessage) and respond is not None:
                 await self._call("response_url", respond(
                     text=action.text, response_type="ephemeral", replace_original=replace_original))
@@ -574,6 +612,8 @@ class SlackAdapter:
         if channel is None:
             log.warning("slack: channel for a %s post not found (configured: %r)", action.kind, action.channel)
             return
+        if action.file is not None and await self._upload(channel, action):
+            return
         blocks = None
         if action.kind == "prompt":
             blocks = [
@@ -581,7 +621,37 @@ class SlackAdapter:
                 {"type": "context", "elements": [
                     {"type": "mrkdwn", "text": ":thread: Reply in the thread to share yours."}]},
             ]
-        await self.client.chat_postMessage(channel=channel, text=action.text, blocks=blocks)
+        posted = await self.client.chat_postMessage(channel=channel, text=action.text, blocks=blocks)
+        if action.kind == "prompt" and action.ref and posted.get("ts"):
+            # Replies in its thread are counted for moderators: the engine keeps its ts.
+            await self._delivered(action.community, "prompt", action.ref, "channel", str(posted["ts"]))
+
+    async def _upload(self, channel: str, action: Post) -> bool:
+        """The post with its file (the digest chart): ``files_upload_v2`` (files.getUploadURLExternal,
+        the upload, files.completeUploadExternal) shares it in the channel with the text as
+        its comment. False when Slack refused (e.g. no files:write scope): post the text alone."""
+        assert action.file is not None
+        try:
+            await self.client.files_upload_v2(
+                channel=channel, file=action.file.data, filename=action.file.filename,
+                title=action.file.filename.removesuffix(".png"), alt_txt=action.file.alt or None,
+                initial_comment=action.text,
+            )
+        except SlackClientError as exc:
+            self._report("files_upload_v2", exc)
+            return False
+        return True
+
+    async def _delivered(self, community: Community, what: str, ref: str, via: str,
+                         message_id: str | None = None) -> None:
+        """Tell the engine how an action was delivered (ids only, for moderators' stats)."""
+        try:
+            await self.engine.handle(Delivered(
+                event_id=f"delivered:{what}:{ref}", community=community, at=datetime.now(UTC),
+                what=what, ref=ref, via=via, message_id=message_id,  # type: ignore[arg-type]
+            ))
+        except Exception:
+            log.exception("slack: could not record the delivery of a %s", what)
 
     async def _nudge(self, action: PrivateNudge) -> None:
         buttons = [
