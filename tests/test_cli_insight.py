@@ -70,3 +70,12 @@ def test_replay_chart_is_a_png_of_the_sweep(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"Chart: {chart} (1000x600 PNG" in out and "lazy" not in out
     assert png_size(chart.read_bytes()) == SWEEP_SIZE
+
+
+def test_the_readme_shows_the_digest_chart_drawn_from_the_demo():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "](docs/digest.png)" in readme and "peerbot digest --db demo.db --out docs/digest.png" in readme
+    assert png_size((root / "docs" / "digest.png").read_bytes()) == DIGEST_SIZE
