@@ -564,3 +564,24 @@ def test_shard_settings_run_the_given_shards(tmp_path, monkeypatch):
                 await fake.wait_until(lambda: fake.dm_messages(fake.alice))
 
     run(scenario)
+
+
+def test_messages_in_threads_are_judged_with_their_channels_settings(tmp_path):
+    async def scenario():
+        async with FakeDiscord() as fake:
+            general, vent = fake.channel("general"), fake.add_channel(fake.guild, "vent")
+            ideas = fake.add_channel(fake.guild, "ideas", type=11, parent_id=general.id)
+            venting = fake.add_channel(fake.guild, "rough day", type=12, parent_id=vent.id)
+            ideas.owner_id = venting.owner_id = fake.alice.id
+            async with running(fake, tmp_path / "db.sqlite") as bot:
+                # "vent" has nudges off (built-in and shipped default): its threads too
+                quiet = await fake.post(venting, fake.bob, CRITICISM)
+                event, actions = await bot.message_handled(quiet)
+                assert (event.channel.id, event.channel.name) == (str(vent.id), "vent") and actions == []
+                loud = await fake.post(ideas, fake.alice, CRITICISM)
+                event, actions = await bot.message_handled(loud)
+                assert event.channel.name == "general" and [type(a).__name__ for a in actions] == ["PrivateNudge"]
+                await fake.wait_until(lambda: fake.dm_messages(fake.alice))
+                assert fake.dm_messages(fake.bob) == []
+
+    run(scenario)
