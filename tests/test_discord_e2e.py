@@ -304,6 +304,11 @@ def test_moderator_moves_the_welcome_channel_with_the_channel_command(tmp_path):
                     {"name": "purpose", "type": 3, "value": "welcome"}, {"name": "reset", "type": 5, "value": True}]}])
                 await fake.wait_until(lambda: fake.interactions[int(back["id"])]["followups"])
                 assert "Welcomes go to #welcome" in fake.interactions[int(back["id"])]["followups"][0]["body"]["content"]
+                # a channel without saying what goes there is refused, not silently ignored
+                vague = await fake.slash(fake.owner, "peerbot", [{"name": "channel", "type": 1, "options": [
+                    {"name": "channel", "type": 7, "value": str(lobby.id)}]}])
+                await fake.wait_until(lambda: fake.interactions[int(vague["id"])]["followups"])
+                assert "usage" in fake.interactions[int(vague["id"])]["followups"][0]["body"]["content"]
 
     run(scenario)
 

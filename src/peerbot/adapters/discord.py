@@ -880,8 +880,8 @@ def build_command_group(adapter: DiscordAdapter) -> app_commands.Group:
                        channel: discord.TextChannel | None = None, reset: bool = False) -> None:
         # By id (<#id>): a renamed channel keeps working; replies show it as a channel link.
         target = "reset" if reset else f"<#{channel.id}>" if channel is not None else None
-        await adapter.run_command(interaction, line("channel", purpose.value if purpose else None,
-                                                    target if purpose else None))
+        # A channel (or reset) without a purpose is refused by the engine with the usage line.
+        await adapter.run_command(interaction, line("channel", purpose.value if purpose else None, target))
 
     prompts = app_commands.Group(name="prompts", description="The encouragement prompt library", parent=group)
 
