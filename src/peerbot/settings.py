@@ -78,6 +78,7 @@ class SlackSettings(_Strict):
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=1, le=65535)
     api_url: str = "https://slack.com/api/"
+    timeout_seconds: int = Field(default=30, ge=1, le=300)  # one Web API call; a timed-out call is tried again
     command: str = "/peerbot"
     # Who may change settings with /peerbot besides workspace admins and owners:
     # user ids (U..., W...) and user group ids (S...).

@@ -327,6 +327,8 @@ class FakeDiscord:
         self.interactions: dict[int, dict[str, Any]] = {}  # interaction id -> {"payload", "responses"}
         self.dms_closed: set[int] = set()
         self.dm_create_fails = False
+        # Faults injected by tests: (method, path pattern) -> what the next matching calls get.
+        self._faults: list[tuple[str, str, tuple[Any, ...]]] = []
         self.shard_count = 1
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -806,6 +808,26 @@ class FakeDiscord:
         await self._notify()
         return _error(404, 0, "404: Not Found")
 
+    def fail_next(self, method: str, path: str, *, status: int, code: int = 0, times: int = 1) -> None:
+        """The next ``times`` calls matching ``method`` and the ``path`` regex get ``status``
+        (a 429 comes with Discord's rate-limit headers and a ``Via`` header, as from Discord
+        itself rather than Cloudflare; a 5xx is retried by discord.py after a sleep)."""
+        headers = {"Via": "1.1 google", "X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0",
+                   "X-RateLimit-Reset-After": "0.01", "Retry-After": "0.01", "X-RateLimit-Scope": "user"} \
+            if status == 429 else {}
+        self._faults += [(method, path, ("fail", status, code, headers))] * times
+
+    def delay_next(self, method: str, path: str, seconds: float, *, times: int = 1) -> None:
+        """The next ``times`` matching calls are answered only after ``seconds``."""
+        self._faults += [(method, path, ("delay", seconds))] * times
+
+    def _injected(self, method: str, path: str) -> tuple[Any, ...] | None:
+        for i, (m, pattern, fault) in enumerate(self._faults):
+            if m == method and re.fullmatch(pattern, path):
+                del self._faults[i]
+                return fault
+        return None
+
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
         body: Any = None
@@ -817,8 +839,19 @@ class FakeDiscord:
                 body = json.loads(raw)
         call = Call(request.method, path, dict(request.query), body)
         self.calls.append(call)
+        injected = self._injected(request.method, path)
+        if injected is not None and injected[0] == "delay":
+            await self._notify()  # the call was seen: a test may act while it hangs
+            await asyncio.sleep(injected[1])
+            injected = None
         try:
-            response = await self._route(request, path, body)
+            if injected is not None:  # ("fail", status, code, headers)
+                response = _json({"message": "injected failure", "code": injected[2],
+                                  **({"retry_after": 0.01, "global": False} if injected[1] == 429 else {})},
+                                 status=injected[1])
+                response.headers.update(injected[3])
+            else:
+                response = await self._route(request, path, body)
         except Exception as exc:  # a bug in the fake: answer 400, never 5xx
             response = _error(400, 50035, f"fake could not handle the request: {exc!r}")
         call.status = response.status

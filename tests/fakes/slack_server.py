@@ -247,6 +247,7 @@ class FakeSlack:
         self.files: dict[str, dict[str, Any]] = {}
 
         self._failures: dict[str, list[tuple[int, str, dict[str, str]]]] = {}
+        self._delays: dict[str, list[float]] = {}
         self._ts = itertools.count(1)
         self._changed: asyncio.Condition | None = None
         self._sockets: list[web.WebSocketResponse] = []
@@ -328,6 +329,11 @@ class FakeSlack:
             raise AssertionError(f"{count} response_url post(s) not seen within {timeout}s") from None
         return [body for _, body in self.responses]
 
+    def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` only after ``seconds`` (a slow or
+        hanging Slack: the client may time out first)."""
+        self._delays.setdefault(method, []).extend([seconds] * times)
+
     def fail_next(self, method: str, *, error: str = "ratelimited", status: int = 429,
                   times: int = 1, retry_after: int = 0) -> None:
         """Make the next ``times`` calls of ``method`` fail (429 ratelimited by default)."""
@@ -363,6 +369,10 @@ class FakeSlack:
         token = auth[7:] if auth.startswith("Bearer ") else args.pop("token", None)
         args.pop("token", None)
         self.calls.append(ApiCall(method, args, token, request.method, ctype))
+        delays = self._delays.get(method)
+        if delays:
+            await self._notify()  # the call was seen: a test may act while it hangs
+            await asyncio.sleep(delays.pop(0))
         try:
             return self._answer(method, args, token)
         finally:

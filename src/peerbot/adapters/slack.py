@@ -50,10 +50,12 @@ import contextlib
 import logging
 import re
 import time
+import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+import aiohttp
 from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -113,6 +115,13 @@ _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 
 CACHE_SECONDS = 300.0
+#: What a failing Web API call raises once slack_sdk's retries are spent.
+PLATFORM_FAILURES = (SlackClientError, OSError, asyncio.TimeoutError, aiohttp.ClientError)
+
+
+class MalformedPayload(ValueError):
+    """A Slack payload without the shape peerbot needs; ``str()`` names what is wrong,
+    never a value from it."""
 
 
 class SlackPayloadFilter(logging.Filter):
@@ -171,6 +180,32 @@ class _Ttl:
         return value
 
 
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _check_fields(what: str, payload: dict[str, Any], names: Iterable[str]) -> None:
+    for name in names:
+        value = payload.get(name)
+        if value is not None and not isinstance(value, str):
+            raise MalformedPayload(f"{what}: {name} is {_kind(value)}, not a string")
+
+
+def _check_message(event: dict[str, Any], message: Any) -> None:
+    """A message event peerbot can read, or MalformedPayload naming the field (no values)."""
+    if not isinstance(message, dict):
+        raise MalformedPayload(f"message event: message is {_kind(message)}, not an object")
+    _check_fields("message event", event, ("channel", "channel_type", "event_ts"))
+    _check_fields("message", message, ("user", "text", "thread_ts", "subtype"))
+    ts = message.get("ts")
+    if not isinstance(ts, (str, int, float)) or isinstance(ts, bool):
+        raise MalformedPayload(f"message: ts is {_kind(ts)}")
+    try:
+        float(ts)
+    except ValueError:
+        raise MalformedPayload("message: ts is not a Slack timestamp") from None
+
+
 def _at(ts: Any) -> datetime:
     try:
         return datetime.fromtimestamp(float(ts), UTC)
@@ -185,8 +220,12 @@ def web_client(slack: SlackSettings) -> AsyncWebClient:
     return AsyncWebClient(
         token=token,
         base_url=base_url,
+        timeout=int(getattr(slack, "timeout_seconds", 30)) or 1,
         retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            # A call that times out is tried again too (a slow Slack, a dropped connection).
+            AsyncConnectionErrorRetryHandler(max_retry_count=2, error_types=[
+                aiohttp.ServerConnectionError, aiohttp.ServerDisconnectedError, aiohttp.ClientOSError,
+                asyncio.TimeoutError]),
             AsyncRateLimitErrorRetryHandler(max_retry_count=2),
             AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
@@ -224,6 +263,7 @@ class SlackAdapter:
         self.moderator_groups = {m for m in configured if m.startswith("S")}
         #: Listener runs finished (tests and health checks read these; no texts, only counts).
         self.handled = 0
+        self.in_flight = 0
         self.failed_calls = 0
         self._done = asyncio.Condition()
         self._channels = _Ttl()
@@ -250,12 +290,32 @@ class SlackAdapter:
 
     @contextlib.asynccontextmanager
     async def _listener_run(self) -> AsyncIterator[None]:
+        self.in_flight += 1
         try:
             yield
+        except MalformedPayload as exc:
+            log.warning("slack: malformed payload skipped: %s", exc)
+        except Exception as exc:
+            # Never the exception's message (it may quote the payload): its type and where.
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            log.error("slack: event skipped after %s at %s:%d", type(exc).__name__,
+                      where.filename.rsplit("/", 1)[-1], where.lineno)
         finally:
+            self.in_flight -= 1
             async with self._done:
                 self.handled += 1
                 self._done.notify_all()
+
+    async def drain(self, timeout: float = 10.0) -> int:
+        """Wait (up to ``timeout``) for the listener runs in flight to finish, e.g. before
+        stopping: the actions they decided are still carried out. Returns how many were
+        still running when the wait ended (0: all finished)."""
+        deadline = time.monotonic() + timeout
+        async with self._done:
+            while self.in_flight and time.monotonic() < deadline:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._done.wait(), max(0.0, deadline - time.monotonic()))
+        return self.in_flight
 
     async def wait_handled(self, count: int, timeout: float = 3.0) -> None:
         """Wait until ``count`` listener runs have finished (for tests and benchmarks)."""
@@ -340,9 +400,15 @@ class SlackAdapter:
 
     async def _handle_team_join(self, event: dict[str, Any], body: dict[str, Any], context: Any) -> None:
         user = event.get("user") or {}
-        if not isinstance(user, dict) or not user.get("id") or user.get("is_bot") or user.get("deleted"):
+        if not isinstance(user, dict):
+            raise MalformedPayload(f"team_join: user is {_kind(user)}, not an object")
+        if not user.get("id") or user.get("is_bot") or user.get("deleted"):
             return
         profile = user.get("profile") or {}
+        _check_fields("team_join", user, ("id", "name"))
+        if not isinstance(profile, dict):
+            raise MalformedPayload(f"team_join: profile is {_kind(profile)}, not an object")
+        _check_fields("team_join profile", profile, ("display_name", "real_name"))
         member = Member(id=user["id"], name=profile.get("display_name") or profile.get("real_name") or user.get("name", ""))
         await self._join(member, body, context)
 
@@ -386,6 +452,7 @@ class SlackAdapter:
             before = event.get("previous_message") or {}
             if before.get("text") == message.get("text"):
                 return  # an unfurl or a thread reply count changed, not the words
+        _check_message(event, message)
         user = message.get("user")
         if not user or message.get("bot_id") or message.get("bot_profile"):
             return
@@ -527,31 +594,25 @@ class SlackAdapter:
 
     async def is_moderator(self, user_id: str) -> bool:
         """Configured user id, member of a configured user group, or a workspace admin/owner."""
+        # Asked of Slack for every command, never from a cache: someone removed from a
+        # moderator group, or no longer an admin, is refused from their next command on.
         if user_id in self.moderator_ids:
             return True
         for group in self.moderator_groups:
-            members = self._groups.get(group)
-            if members is None:
-                try:
-                    members = set((await self.client.usergroups_users_list(usergroup=group)).get("users") or [])
-                except SlackClientError as exc:
-                    self._report("usergroups.users.list", exc)
-                    members = set()
-                self._groups.put(group, members)
+            try:
+                members = set((await self.client.usergroups_users_list(usergroup=group)).get("users") or [])
+            except PLATFORM_FAILURES as exc:
+                self._report("usergroups.users.list", exc)
+                members = set()
             if user_id in members:
                 return True
-        admin = self._admins.get(user_id)
-        if admin is None:
-            admin = False
-            try:
-                user = (await self.client.users_info(user=user_id)).get("user") or {}
-                admin = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
-                admin = admin and not user.get("deleted") and not user.get("is_restricted")
-            except SlackClientError as exc:
-                self._report("users.info", exc)
-                return False  # not cached: ask again next time
-            self._admins.put(user_id, admin)
-        return admin
+        try:
+            user = (await self.client.users_info(user=user_id)).get("user") or {}
+        except PLATFORM_FAILURES as exc:
+            self._report("users.info", exc)
+            return False
+        admin = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+        return admin and not user.get("deleted") and not user.get("is_restricted")
 
     # -- core -> Slack --------------------------------------------------------------------
 
@@ -586,17 +647,18 @@ class SlackAdapter:
                     via = "failed"
                 await self._delivered(action.community, "nudge", action.message_id, via)
             elif isinstance(action, CrisisSupport) and action.message_id:
-                via = "dm"
                 try:
-                    await self._dm(action.member_id, action.text)
-                except SlackClientError as exc:
+                    via = await self._crisis_private(action)
+                except PLATFORM_FAILURES as exc:
                     self._report("CrisisSupport", exc)
                     via = "failed"
                 await self._delivered(action.community, "crisis", action.message_id, via)
             elif isinstance(action, PrivateMessage) and respond is not None:
                 await self._call("response_url", respond(
                     text=action.text, response_type="ephemeral", replace_original=replace_original))
-            elif isinstance(action, (CrisisSupport, PrivateMessage)):
+            elif isinstance(action, CrisisSupport):
+                await self._crisis_private(action)
+            elif isinstance(action, PrivateMessage):
                 await self._dm(action.member_id, action.text)
             elif isinstance(action, AlertModerators):
                 await self._alert(action)
@@ -604,7 +666,7 @@ class SlackAdapter:
                 await self._reply(action, respond)
             else:
                 log.warning("slack: no translation for action %s", type(action).__name__)
-        except SlackClientError as exc:
+        except PLATFORM_FAILURES as exc:  # a timeout or a reset too: reported, the next action still runs
             self._report(type(action).__name__, exc)
 
     async def _post(self, action: Post) -> None:
@@ -674,6 +736,21 @@ class SlackAdapter:
         if thread_ts:
             kwargs["thread_ts"] = thread_ts
         await self.client.chat_postEphemeral(**kwargs)
+
+    async def _crisis_private(self, action: CrisisSupport) -> str:
+        """Crisis resources by DM; when the DM cannot be opened or sent (DMs off, a guest,
+        Slack failing), as an ephemeral message in the channel where the member wrote.
+        Returns how they went; raises only when both failed."""
+        try:
+            await self._dm(action.member_id, action.text)
+            return "dm"
+        except PLATFORM_FAILURES as exc:
+            if not action.channel_id:
+                raise
+            self._report("CrisisSupport DM", exc)
+        await self.client.chat_postEphemeral(channel=action.channel_id, user=action.member_id, text=action.text)
+        log.info("slack: crisis resources for %s sent in the channel (the DM failed)", action.member_id)
+        return "ephemeral"
 
     async def _dm(self, member_id: str, text: str) -> None:
         opened = await self.client.conversations_open(users=member_id)
@@ -774,6 +851,8 @@ class SlackAdapter:
 
 EXIT_OK, EXIT_STARTUP, EXIT_CONFIG = 0, 1, 2
 TICK_SECONDS = 15.0
+#: How long a stop (SIGTERM) waits for the actions in flight.
+SHUTDOWN_SECONDS = 20.0
 
 
 class SlackStartupError(Exception):
@@ -843,19 +922,30 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None,
             await adapter.start_socket_mode()
             where = "socket"
         log.info("peerbot serving Slack workspace %s (%s)", team_id, "Socket Mode" if where == "socket" else where)
-        ticker = asyncio.create_task(_tick_forever(adapter, team_id))
+        ticker = asyncio.create_task(_tick_forever(adapter, team_id, stop))
         if on_ready is not None:
             on_ready(adapter, where)
         await stop.wait()
+        log.info("stopping: no new events; finishing what is in flight")
     finally:
-        if ticker is not None:
-            ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await ticker
-        if adapter is not None:
-            await adapter.close()
+        # Graceful: take no new events (HTTP requests in progress are still answered, Socket
+        # Mode closes), let the tick and the listener runs in flight carry out their actions,
+        # then close the store (which writes what it holds).
         if runner is not None:
             await runner.cleanup()
+        if adapter is not None:
+            await adapter.close()
+        if ticker is not None:
+            try:
+                await asyncio.wait_for(ticker, SHUTDOWN_SECONDS)
+            except (TimeoutError, asyncio.CancelledError):
+                log.warning("stopping: the clock tick did not finish in time")
+        if adapter is not None:
+            left = await adapter.drain(SHUTDOWN_SECONDS)
+            if left:
+                log.warning("stopping with %d events still being handled after %.0f s", left, SHUTDOWN_SECONDS)
+            else:
+                log.info("stopped after finishing every event in flight")
         await store.close()
 
 
@@ -865,13 +955,14 @@ async def _healthz(request: Any) -> Any:
     return web.Response(text="ok")
 
 
-async def _tick_forever(adapter: SlackAdapter, team_id: str) -> None:
-    while True:
+async def _tick_forever(adapter: SlackAdapter, team_id: str, stop: asyncio.Event) -> None:
+    while not stop.is_set():
         try:
             await adapter.tick(team_id)
         except Exception:  # a bad tick must not stop the bot; the next one retries
             log.exception("slack: tick failed")
-        await asyncio.sleep(TICK_SECONDS)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), TICK_SECONDS)
 
 
 def cli_run(args: Any) -> int:
