@@ -285,6 +285,7 @@ class DiscordAdapter:
         retries: int = 2,
         retry_delay: float = 0.5,
         observer: Callable[[Event, list[Action], float], None] | None = None,
+        call_timeout: float = 30.0,
     ) -> None:
         if dm_fallback not in ("thread", "skip"):
             raise ValueError('dm_fallback must be "thread" or "skip"')
@@ -299,6 +300,10 @@ class DiscordAdapter:
         self._ticker: asyncio.Task[None] | None = None
         self.retries, self.retry_delay = retries, retry_delay
         self.observer = observer
+        self.call_timeout = call_timeout
+        self.in_flight = 0  # events being handled (a graceful stop waits for them)
+        self._closing = False
+        self._stop = asyncio.Event()
         self.deliveries: list[Delivery] = []
         self.failures: Counter[str] = Counter()
         self.intents = required_intents()
@@ -385,14 +390,36 @@ class DiscordAdapter:
         await self.client.close()
 
     def start_ticking(self) -> None:
+    async def shutdown(self, timeout: float = 20.0) -> int:
+        """Stop gracefully (SIGTERM): no further clock ticks (the one running finishes), wait
+        up to ``timeout`` for the events in flight to carry out their actions, then
+        disconnect. Returns how many events were still running when the wait ended."""
+        self._closing = True
+        self._stop.set()
+        log.info("stopping: finishing what is in flight")
+        deadline = time.monotonic() + timeout
+        if self._ticker is not None and not self._ticker.done():
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(self._ticker), timeout)
+        while self.in_flight and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        left = self.in_flight
+        if left:
+            log.warning("stopping with %d events still being handled after %.0f s", left, timeout)
+        else:
+            log.info("stopped after finishing every event in flight")
+        await self.close()
+        return left
+
         """Start the clock that asks the engine for due prompts and held welcomes (once)."""
         if self._ticker is None and self.tick_interval > 0:
             self._ticker = asyncio.create_task(self._tick_loop(), name="peerbot-discord-tick")
 
     async def _tick_loop(self) -> None:
-        while not self.client.is_closed():
+        while not self.client.is_closed() and not self._closing:
             await self.tick()
-            await asyncio.sleep(self.tick_interval)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self.tick_interval)
 
     async def tick(self, now: datetime | None = None) -> list[Action]:
         """One clock tick for every server this process serves (its shards' guilds only)."""
@@ -459,6 +486,10 @@ class DiscordAdapter:
     def _message_event(self, message: discord.Message, *, edited: bool) -> MessagePosted | None:
         assert message.guild is not None
         channel = self._policy_channel(message.channel)
+        if not isinstance(message.content, str):  # discord.py passes the payload's value through
+            log.warning("malformed message %s skipped: content is %s, not a string", message.id,
+                        type(message.content).__name__)
+            return None
         if channel is None:
             return None
         cls = MessageEdited if edited else MessagePosted
@@ -566,17 +597,21 @@ class DiscordAdapter:
     async def dispatch(self, event: Event, interaction: discord.Interaction | None = None) -> list[Action]:
         started = time.perf_counter()
         try:
-            actions = list(await self.engine.handle(event))
-        except Exception:
-            log.exception("engine failed on %s %s", type(event).__name__, event.event_id)
-            actions = []
-        for action in actions:
+        self.in_flight += 1
             try:
-                await self.perform(action, interaction)
+                actions = list(await self.engine.handle(event))
             except Exception:
-                # Never let one failing action stop the others; ids only in the log.
-                self.failures[type(action).__name__] += 1
-                log.exception("could not perform %s for %s", type(action).__name__, action.community.key)
+                log.exception("engine failed on %s %s", type(event).__name__, event.event_id)
+                actions = []
+            for action in actions:
+                try:
+                    await self.perform(action, interaction)
+                except Exception:
+                    # Never let one failing action stop the others; ids only in the log.
+                    self.failures[type(action).__name__] += 1
+                    log.exception("could not perform %s for %s", type(action).__name__, action.community.key)
+        finally:
+            self.in_flight -= 1
         if self.observer is not None:
             self.observer(event, actions, time.perf_counter() - started)
         return actions
@@ -589,7 +624,8 @@ class DiscordAdapter:
         and a clear report. 403/404 are not retried: they will not get better."""
         for attempt in range(self.retries + 1):
             try:
-                return await func(*args, **kwargs)
+                # discord.py waits as long as Discord asks; a call that hangs is cut and tried again
+                return await asyncio.wait_for(func(*args, **kwargs), self.call_timeout)
             except (discord.Forbidden, discord.NotFound):
                 raise
             except (discord.HTTPException, OSError, asyncio.TimeoutError) as exc:
@@ -713,7 +749,16 @@ class DiscordAdapter:
             via = "failed"
             log.warning("member %s not found for a %s", member_id, kind)
         self.deliveries.append(Delivery(kind, member_id, via))
-        if via != "dm":
+        except (discord.HTTPException, OSError, asyncio.TimeoutError) as exc:  # opening the DM failed
+            log.warning("DM channel for a %s could not be opened (status %s)", kind, getattr(exc, "status", None))
+            via = "failed"
+        if via == "failed" and channel_id is not None:  # Discord failing: the private thread is a second way
+            via = await self._fallback(kind, community, user_id, channel_id, text, extra)
+            via = "failed" if via == "skipped" else via
+        if via in ("skipped", "failed"):  # reported, never silent
+            self.failures[f"{kind} not delivered"] += 1
+            log.warning("%s for member %s in %s not delivered privately (%s)", kind, member_id, community.key, via)
+        elif via != "dm":
             log.info("%s for member %s in %s: DMs closed -> %s", kind, member_id, community.key, via)
         return via
 
@@ -969,7 +1014,7 @@ def cli_run(args: Any) -> int:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 with contextlib.suppress(NotImplementedError, RuntimeError):
-                    loop.add_signal_handler(sig, lambda: asyncio.ensure_future(adapter.close()))
+                    loop.add_signal_handler(sig, lambda: asyncio.ensure_future(adapter.shutdown()))
             await adapter.run()
             return EXIT_OK
         finally:
