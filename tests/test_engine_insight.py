@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import text
 
-from db_kit import backend, make_store  # noqa: F401 - fixtures
+from db_kit import backend, make_store, pg_db  # noqa: F401 - fixtures
 import engine_kit
 from engine_kit import COMMUNITY, T0, command, joined, kinds, member, minutes, posted, report, scripted, settings
 from peerbot.charts import DIGEST_SIZE, png_size
@@ -349,3 +349,64 @@ def test_stats_lines_never_name_or_rank_members():
     joined_lines = "\n".join(stats_lines(stats))
     assert "criticism 2" in joined_lines and "to 2 members" in joined_lines
     assert "<@" not in joined_lines and "top" not in joined_lines.lower()
+
+
+_DIGEST_WORKER = """
+import asyncio, json, os, sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+from peerbot.engine import Engine
+from peerbot.events import Community
+from peerbot.settings import Settings
+from peerbot.store import open_store
+
+async def main():
+    config = Settings(_env_file=None, database_url=os.environ["PEERBOT_DATABASE_URL"],
+                      database_schema=os.environ["PEERBOT_DATABASE_SCHEMA"])
+    store = await open_store(config.database_url, schema=config.database_schema)
+    engine = Engine(store, config)
+    print("ready", flush=True)
+    assert sys.stdin.readline().strip() == "go"
+    kinds = []
+    for hour, minute in ((8, 0), (8, 1), (8, 2), (9, 30)):
+        at = datetime(2025, 3, 10, hour, minute, tzinfo=ZoneInfo("America/New_York"))
+        kinds += [getattr(a, "kind", "") for a in await engine.tick(Community("console", "circle", "Test Circle"), at)]
+    await store.close()
+    print(json.dumps(kinds), flush=True)
+
+asyncio.run(main())
+"""
+
+
+def test_the_digest_is_posted_once_by_several_processes_and_not_again_after_a_restart(pg_db):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    async def seed() -> None:
+        store = await pg_db.open()
+        engine = Engine(store, settings(), analyze=POLICY)
+        await engine.handle(posted("hello", "ann", at=ny(2, 10)))
+        await store.close()
+
+    asyncio.run(seed())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PEERBOT_")} | pg_db.env()
+
+    def spawn(count: int) -> list[list[str]]:
+        procs = [subprocess.Popen([sys.executable, "-c", _DIGEST_WORKER], env=env, text=True,
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for _ in range(count)]
+        for proc in procs:
+            assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
+        for proc in procs:  # all together
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        outputs = [proc.communicate(timeout=60) for proc in procs]
+        assert all(proc.returncode == 0 for proc in procs), [err[-2000:] for _, err in outputs]
+        return [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs]
+
+    first = spawn(3)
+    assert sum(kinds.count("digest") for kinds in first) == 1, first
+    assert sum(kinds.count("prompt") for kinds in first) == 1, first  # the 09:00 prompt, likewise once
+    assert spawn(1) == [[]]  # a restart later the same morning: nothing again
