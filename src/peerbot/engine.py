@@ -487,9 +487,9 @@ class Engine:
                                       settled_before=None if reference is None else reference - window)
 
     async def digest(self, community: Community, week_start: date, week_end: date, *,
-                     now: datetime | None = None) -> tuple[str, Attachment, Stats] | None:
+                     now: datetime | None = None) -> tuple[str, Attachment] | None:
         """The climate digest for local dates ``[week_start, week_end)`` against the week
-        before: text, chart and figures; None for a week with nothing to report."""
+        before: its text and chart; None for a week with nothing to report."""
         from peerbot.charts import digest_chart_async
         from peerbot.insight import digest_text, period_label, quiet
 
@@ -508,7 +508,7 @@ class Engine:
             chart = b""
         attachment = Attachment(f"peerbot-digest-{week_start.isoformat()}.png", chart,
                                 alt="Tone mix and nudge outcomes this week and the week before")
-        return text, attachment, this
+        return text, attachment
 
     async def _on_digest_due(self, event: DigestDue) -> list[Action]:
         community = event.community
@@ -527,7 +527,7 @@ class Engine:
         if made is None:
             log.info("digest for %s, week ending %s: nothing happened, nothing posted", community.key, event.week_end)
             return []
-        text, attachment, _ = made
+        text, attachment = made
         return [Post(community=community, channel=settings.digest.channel or settings.moderator_channel, text=text,
                      kind="digest", ref=event.week_end, file=attachment if attachment.data else None)]
 

@@ -49,7 +49,7 @@ def _listed(items: Iterable[str]) -> str:
     return ", ".join(items) or "none"
 
 
-def _vs(now: int, before: int | None) -> str:
+def _vs(before: int | None) -> str:
     return "" if before is None else f" (week before: {before})"
 
 
@@ -63,12 +63,12 @@ def stats_lines(stats: Stats, previous: Stats | None = None) -> list[str]:
     prev = previous
     seen = stats.messages_seen
     shares = [f"{c} {percent(stats.messages_by_category[c], seen)}" for c in categories(stats.messages_by_category)]
-    lines = [f"messages seen: {seen}{_vs(seen, prev.messages_seen if prev else None)}"
+    lines = [f"messages seen: {seen}{_vs(prev.messages_seen if prev else None)}"
              + (f"; tone: {', '.join(shares)}" if shares else "")]
     nudges = stats.nudges
     by_category = _listed(f"{c} {stats.nudges_by_category[c]}" for c in categories(stats.nudges_by_category))
     lines.append(f"nudges sent: {nudges} ({by_category}) to {stats.members_nudged} members"
-                 f"{_vs(nudges, prev.nudges if prev else None)}")
+                 f"{_vs(prev.nudges if prev else None)}")
     if nudges:
         settled = nudges - stats.outcomes.get("watching", 0)
         parts = [f"{OUTCOME_LABELS[o]} {stats.outcomes[o]} ({percent(stats.outcomes[o], settled)})"
@@ -90,10 +90,10 @@ def stats_lines(stats: Stats, previous: Stats | None = None) -> list[str]:
                     for verdict in ("helpful", "not_helpful", "why") if stats.feedback_nudges.get(verdict)]
         lines.append(f"feedback on nudges: {_listed(feedback)}")
     lines.append(f"welcomes (joins): {stats.members_welcomed}"
-                 f"{_vs(stats.members_welcomed, prev.members_welcomed if prev else None)}")
+                 f"{_vs(prev.members_welcomed if prev else None)}")
     lines.append(f"prompts posted: {stats.prompts_posted}, replies to them: {stats.prompt_replies}"
                  + (f" (week before: {prev.prompts_posted} and {prev.prompt_replies})" if prev else ""))
-    alerts = f"crisis alerts: {stats.crisis_alerts}{_vs(stats.crisis_alerts, prev.crisis_alerts if prev else None)}"
+    alerts = f"crisis alerts: {stats.crisis_alerts}{_vs(prev.crisis_alerts if prev else None)}"
     undelivered = sum(n for k, n in stats.crisis_delivery.items() if k in ("skipped", "failed"))
     if undelivered:
         alerts += f"; resources not delivered privately to {undelivered}"

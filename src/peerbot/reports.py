@@ -165,7 +165,7 @@ def cmd_digest(args: argparse.Namespace, out: IO[str] | None = None) -> int:
         if made is None:
             out.write(f"Nothing was recorded for {community.name} in {period_label(start, end)}: no digest.\n")
             return EXIT_NOTHING
-        text, attachment, _ = made
+        text, attachment = made
         if not attachment.data:
             raise BadInput("the chart could not be drawn (is matplotlib installed?)")
         try:
