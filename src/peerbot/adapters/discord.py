@@ -284,8 +284,8 @@ class DiscordAdapter:
         guild_ready_timeout: float = 2.0,
         retries: int = 2,
         retry_delay: float = 0.5,
-        observer: Callable[[Event, list[Action], float], None] | None = None,
         call_timeout: float = 30.0,
+        observer: Callable[[Event, list[Action], float], None] | None = None,
     ) -> None:
         if dm_fallback not in ("thread", "skip"):
             raise ValueError('dm_fallback must be "thread" or "skip"')
@@ -299,11 +299,11 @@ class DiscordAdapter:
         self.tick_interval = tick_interval
         self._ticker: asyncio.Task[None] | None = None
         self.retries, self.retry_delay = retries, retry_delay
-        self.observer = observer
         self.call_timeout = call_timeout
         self.in_flight = 0  # events being handled (a graceful stop waits for them)
         self._closing = False
         self._stop = asyncio.Event()
+        self.observer = observer
         self.deliveries: list[Delivery] = []
         self.failures: Counter[str] = Counter()
         self.intents = required_intents()
@@ -389,7 +389,6 @@ class DiscordAdapter:
             self._ticker.cancel()
         await self.client.close()
 
-    def start_ticking(self) -> None:
     async def shutdown(self, timeout: float = 20.0) -> int:
         """Stop gracefully (SIGTERM): no further clock ticks (the one running finishes), wait
         up to ``timeout`` for the events in flight to carry out their actions, then
@@ -411,6 +410,7 @@ class DiscordAdapter:
         await self.close()
         return left
 
+    def start_ticking(self) -> None:
         """Start the clock that asks the engine for due prompts and held welcomes (once)."""
         if self._ticker is None and self.tick_interval > 0:
             self._ticker = asyncio.create_task(self._tick_loop(), name="peerbot-discord-tick")
@@ -485,11 +485,11 @@ class DiscordAdapter:
 
     def _message_event(self, message: discord.Message, *, edited: bool) -> MessagePosted | None:
         assert message.guild is not None
-        channel = self._policy_channel(message.channel)
         if not isinstance(message.content, str):  # discord.py passes the payload's value through
             log.warning("malformed message %s skipped: content is %s, not a string", message.id,
                         type(message.content).__name__)
             return None
+        channel = self._policy_channel(message.channel)
         if channel is None:
             return None
         cls = MessageEdited if edited else MessagePosted
@@ -596,8 +596,8 @@ class DiscordAdapter:
 
     async def dispatch(self, event: Event, interaction: discord.Interaction | None = None) -> list[Action]:
         started = time.perf_counter()
-        try:
         self.in_flight += 1
+        try:
             try:
                 actions = list(await self.engine.handle(event))
             except Exception:
@@ -748,13 +748,13 @@ class DiscordAdapter:
         except discord.NotFound:
             via = "failed"
             log.warning("member %s not found for a %s", member_id, kind)
-        self.deliveries.append(Delivery(kind, member_id, via))
         except (discord.HTTPException, OSError, asyncio.TimeoutError) as exc:  # opening the DM failed
             log.warning("DM channel for a %s could not be opened (status %s)", kind, getattr(exc, "status", None))
             via = "failed"
         if via == "failed" and channel_id is not None:  # Discord failing: the private thread is a second way
             via = await self._fallback(kind, community, user_id, channel_id, text, extra)
             via = "failed" if via == "skipped" else via
+        self.deliveries.append(Delivery(kind, member_id, via))
         if via in ("skipped", "failed"):  # reported, never silent
             self.failures[f"{kind} not delivered"] += 1
             log.warning("%s for member %s in %s not delivered privately (%s)", kind, member_id, community.key, via)
