@@ -486,6 +486,20 @@ def test_invite_url_has_the_scopes_and_permissions():
     perms = discord.Permissions(int(url.split("permissions=")[1].split("&")[0]))
     assert perms.send_messages and perms.create_private_threads and perms.read_message_history
     assert not perms.administrator and not perms.manage_messages
+    assert perms.attach_files  # the weekly digest's chart
+    # README's list of permissions is exactly what the invite asks for
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    listed = readme.split("these permissions only: ", 1)[1].split(". Open the URL", 1)[0]
+    listed_names = {part.strip() for part in re.sub(r"\s*\([^)]*\)", "", listed.replace("\n", " ")).split(",")}
+    names = {"view_channel": "View Channels", "read_messages": "View Channels", "send_messages": "Send Messages",
+             "send_messages_in_threads": "Send Messages in Threads", "create_public_threads": "Create Public Threads",
+             "create_private_threads": "Create Private Threads", "read_message_history": "Read Message History",
+             "embed_links": "Embed Links", "attach_files": "Attach Files"}
+    granted = {flag for flag, on in perms if on}
+    assert granted <= names.keys(), granted - names.keys()
+    assert {names[flag] for flag in granted} == listed_names
 
 
 def _spawn_run(fake: FakeDiscord, tmp_path: Path) -> subprocess.Popen:

@@ -81,6 +81,7 @@ BOT_PERMISSIONS = discord.Permissions(
     create_private_threads=True,
     read_message_history=True,
     embed_links=True,
+    attach_files=True,  # the weekly digest's chart
 )
 OAUTH_SCOPES = ("bot", "applications.commands")
 
