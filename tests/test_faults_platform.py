@@ -319,6 +319,6 @@ async def _wait_healthy(http: aiohttp.ClientSession, port: int, proc: Any) -> No
                     return
         except aiohttp.ClientConnectionError:
             pass
-        assert proc.returncode is None, await proc.stderr.read()
+        assert proc.returncode is None, (await proc.stderr.read()) if proc.stderr else "peerbot run slack exited"
         assert time.monotonic() < deadline, "peerbot run slack did not start listening"
         await asyncio.sleep(0.05)

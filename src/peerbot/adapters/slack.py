@@ -439,6 +439,8 @@ class SlackAdapter:
             return
         edited = subtype == "message_changed"
         message = (event.get("message") or {}) if edited else event
+        if not isinstance(message, dict):
+            raise MalformedPayload(f"message_changed: message is {_kind(message)}, not an object")
         if not edited and subtype not in HUMAN_SUBTYPES:
             return
         private = event.get("channel_type") == "im"  # a member's DM to peerbot
