@@ -426,6 +426,8 @@ def test_crisis_in_a_dm_to_the_bot_gets_resources_and_an_alert_without_link_or_t
                 alert = fake.bot_messages("moderators")[0]["content"]
                 assert f"<@{fake.bob.id}>" in alert and "private message" in alert
                 assert "discord.com/channels" not in alert and "end my life" not in alert
+                stats = await bot.engine.store.stats(event.community, since=_long_ago())
+                assert stats.crisis_alerts == 1 and stats.crisis_delivery == {"dm": 1}
                 # the same words again in that message (a redelivery) change nothing
                 assert await bot.engine.handle(event) == []
 

@@ -27,6 +27,7 @@ async def test_crisis_in_a_private_message_gets_resources_and_a_linkless_alert_o
     assert kinds(actions) == ["CrisisSupport", "AlertModerators"]
     support, alert = actions
     assert isinstance(support, CrisisSupport) and support.member_id == "ana" and "988" in support.text
+    assert support.message_id == "m1"  # adapters record the delivery against it
     assert isinstance(alert, AlertModerators) and alert.reason == "crisis" and alert.channel == "moderators"
     assert "<@ana>" in alert.text and "private message" in alert.text
     # no link or message reference moderators could not open anyway, and never the words

@@ -739,6 +739,8 @@ def test_crisis_in_a_dm_to_peerbot_gets_resources_and_an_alert_otherwise_help(tm
             assert not w.fake.calls_to("chat.postEphemeral")  # never a nudge
             for call in w.fake.calls:
                 assert CRISIS not in json.dumps(call.args)
+            stats = await w.workers[0].store.stats(w.community, datetime.now(UTC) - timedelta(days=1))
+            assert stats.crisis_alerts == 1 and stats.crisis_delivery == {"dm": 1}  # how it reached the member
             # Slack retries the event: nothing more happens
             body = event_callback({"type": "message", "text": CRISIS, "ts": "1.000001", **dm}, team_id=TEAM,
                                   event_id=event_id)

@@ -552,7 +552,7 @@ class Engine:
             return []
         actions: list[Action] = [CrisisSupport(
             community=event.community, member_id=author.id, channel_id=event.channel_id,
-            text=crisis_text(self.messages, settings, author.id),
+            text=crisis_text(self.messages, settings, author.id), message_id=event.message_id,
         )]
         if settings.crisis.alert_moderators:
             text = fill(self.messages.get("crisis.alert_private", settings.texts), member=f"<@{author.id}>")
