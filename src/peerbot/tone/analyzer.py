@@ -137,6 +137,8 @@ _JUDGING_WORDS = (
     | lx.ALWAYS_NEVER | frozenset({"*"})
     | frozenset(_VADER_JUDGING)
 )
+_NAMES_SOMEONE = re.compile(r"\b(?:you|u|he|she|they|him|her|them|mr|ms|mrs|miss)\b")
+_IMPERATIVE_OPENERS = frozenset({"stop", "quit", "don't", "dont", "do", "quit"})
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 _OBJECT_PRONOUNS = frozenset({"him", "them", "her", "his", "their", "your", "yourself", "themselves", "himself", "herself"})
 _COPULAS = frozenset({"is", "are", "was", "were", "be", "being", "been", "am", "seem", "seems", "look", "looks", "sound", "sounds", "act", "acts", "acting", "become", "became", "get", "gets", "getting", "got", "'s", "s"})
@@ -368,6 +370,8 @@ def _resolve_target(tokens: list[str], j: int, names: frozenset[str]) -> tuple[s
         tok = tokens[k]
         if tok in _CLAUSE_BREAKS:
             break
+        if k == 0 and tok in _IMPERATIVE_OPENERS and j > 1 and tokens[1] in {"being", "acting", "be"}:
+            return "second", False  # "stop being so dramatic": said to the reader
         if tok in lx.FEELING_VERBS:
             feeling = True
             continue
@@ -451,8 +455,8 @@ def _count_words(present: Set[str], names: frozenset[str], tally: _Tally, mentio
     return targets
 
 
-def _read_sentence(sentence: str, tokens: list[str], names: frozenset[str], tally: _Tally, tricks: bool) -> bool:
-    """Gather the judgement cues of one sentence; True when it names a person."""
+def _read_sentence(sentence: str, tokens: list[str], names: frozenset[str], tally: _Tally, tricks: bool) -> set[str]:
+    """Gather the judgement cues of one sentence; return the kinds of people it names."""
     n = len(tokens)
     present = set(tokens)
     sentence_targets = _count_words(present, names, tally, "@" in sentence or "<@" in sentence)
@@ -538,7 +542,7 @@ def _read_sentence(sentence: str, tokens: list[str], names: frozenset[str], tall
             continue
         label = "insult" if jkind == "insult" else ("blame" if jkind == "blame" else "judgement")
         tally.add(tally.criticism, f"{label} ({_TARGET_CUES[target].split(':', 1)[1]})", (word,), weight * factor)
-    return person_here
+    return sentence_targets
 
 
 def _composed_crisis(lower: str) -> list[re.Match[str]]:
@@ -667,9 +671,10 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
     absent_target = bool(targets & {"third", "name", "person"})
 
     if sarcasm or ((laughter or emoji) and person_target):
-        factor = 1.0 if person_target else 0.5
         for phrase, weight in sarcasm:
-            tally.add(tally.mockery, "sarcasm", (phrase,), weight * factor)
+            # "Mr. Expert", "you managed...": some sarcasm names its target itself.
+            aimed = person_target or _NAMES_SOMEONE.search(phrase)
+            tally.add(tally.mockery, "sarcasm", (phrase,), weight if aimed else weight * 0.5)
         if (laughter or emoji) and person_target:
             eye_rolls = [e for e in emoji if e in lx.EYE_ROLL]
             if eye_rolls:
@@ -696,7 +701,10 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
     criticism = _across_sentences(sentence_scores)
     scores = {
         "criticism": criticism,
-        "mockery": _noisy_or(tally.mockery + [w * 0.8 for w in tally.contempt] + [criticism * 0.5]) if tally.mockery else 0.0,
+        # Laughing while passing something on ("did you see Frank's outfit 😂") mocks.
+        "mockery": _noisy_or(
+            tally.mockery + [w * 0.8 for w in tally.contempt] + [criticism * 0.5] + [w * 0.6 for w in tally.gossip]
+        ) if tally.mockery else 0.0,
         "gossip": _noisy_or(tally.gossip + [criticism * 0.5]) if tally.gossip else 0.0,
     }
     kind = max(scores, key=lambda k: scores[k])

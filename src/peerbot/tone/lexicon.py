@@ -243,7 +243,17 @@ CONTEMPT_PHRASES: dict[str, float] = {
     r"(?:you're|youre|you are|he's|hes|she's|shes|he is|she is|they're|they are|\w+ is) the (?:reason|problem|cause)(?: why| that)?": 0.5,
     r"(?:can|could|would|will) (?:you|u) (?:please |just )?(?:stop|quit) \w+ing": 0.4,
     r"what an? (?:\w+ )?(?:joke|disgrace|embarrassment|idiot|loser|clown|moron|fool|hypocrite)": 0.5,
-    r"(?:you|u) (?:never|don't ever|dont ever) (?:listen|help|care|show up|pull your weight|do anything|let anyone|shut up|stop|take responsibility|apologi[sz]e|think)": 0.5,
+    r"(?:you|u|he|she|they) (?:never|don't ever|dont ever|doesn't ever) (?:listen|help|care|show up|pull (?:your|his|her|their) weight|do anything|let anyone|shut up|stop|take responsibility|apologi[sz]e|think|follow through|finish anything|keep (?:your|his|her|their) word|do (?:your|his|her|their) (?:part|share)|contribute)": 0.5,
+    r"full of (?:himself|herself|yourself|themselves|crap|shit|it)": 0.5,
+    r"dead weight": 0.5,
+    r"(?:can't|cant|cannot) take a joke": 0.45,
+    r"(?:you|u) (?:really |just |clearly |obviously )?(?:can't|cant|cannot) take a joke": 0.5,
+    r"(?:you|u) (?:have|got|show) (?:zero|no) (?:empathy|respect|shame|manners|common sense|self-awareness|social skills|filter|spine|backbone)": 0.5,
+    r"(?:impossible|a nightmare|exhausting|unbearable|miserable) to (?:work|deal|be|talk|live) (?:with|around)": 0.5,
+    r"(?:zero|no) (?:empathy|respect|shame|manners|common sense|self-awareness|social skills|filter|spine|backbone)": 0.45,
+    r"drag(?:s|ging|ged)? (?:everyone|everybody|us|the (?:group|team|class|room|mood)) down": 0.5,
+    r"(?:i )?(?:can't|cant|cannot) stand (?:him|her|them|you|how|the way|people like)": 0.5,
+    r"only (?:passed|got in|got hired|got the job|joined|got promoted|won) because": 0.4,
     r"(?:you|u) (?:always|constantly) (?:interrupt|complain|whine|make (?:it|everything)|have to make|talk over|show up late|take over|ruin|brag|act like)": 0.5,
     r"as if (?:you|u|he|she|they) (?:know|knew|care|cared|understand)": 0.45,
     r"(?:i'm|im|i am) sure (?:you|he|she) (?:know|think|did|would)": 0.3,
@@ -278,14 +288,14 @@ ADDRESSED_CONTEMPT: dict[str, float] = {
     r"grow up": 0.5,
     r"get a grip": 0.5,
     r"get a life": 0.55,
-    r"get over (?:yourself|it already|it)": 0.45,
+    r"get over (?:yourself|it already)|(?:(?<=, )|(?<=just )|(?<=so )|(?<=and ))get over it": 0.45,
     r"get lost": 0.55,
     r"go away": 0.35,
     r"piss off": 0.6,
     r"(?:fuck|screw|f) (?:you|off|u)": 0.75,
     r"go to hell": 0.7,
     r"stop being(?: so| such(?: an?)?)?": 0.45,
-    r"stop (?:whining|crying|complaining|acting like|pretending)": 0.5,
+    r"(?:stop|quit) (?:whining|crying|complaining|acting like|pretending|moaning|bitching)": 0.5,
     r"do better": 0.4,
     r"cry me a river": 0.5,
     r"get a clue": 0.5,
@@ -308,7 +318,9 @@ GOSSIP_MARKERS: dict[str, float] = {
     r"not to (?:gossip|be (?:that person|mean|rude|petty))": 0.45,
     r"^\W*heard(?: that| about)?": 0.35,
     r"(?:don't|dont|do not) spread (?:it|this) around": 0.45,
-    r"(?:don't|dont|do not) (?:say|mention) (?:anything|a word|this|it)": 0.45,
+    r"(?:don't|dont|do not) (?:say|mention|repeat|spread) (?:anything|a word|this|that|it)": 0.45,
+    r"is it true (?:that )?(?:she|he|they|\w+)": 0.35,
+    r"^\W*spill\b": 0.4,
     r"(?:everyone|everybody) knows (?:she|he|they|that)": 0.3,
     r"have (?:you|u|you guys) (?:heard|seen)": 0.4,
     r"(?:i|we) (?:just )?(?:heard|was told|were told) (?:from|that|about|how|why|she|he|they)": 0.4,
@@ -323,8 +335,8 @@ GOSSIP_MARKERS: dict[str, float] = {
     r"rumou?rs? (?:is|are|has it|going around|says|that)": 0.5,
     r"rumou?r": 0.35,
     r"word (?:is|on the street|around)": 0.35,
-    r"apparently (?:she|he|they|his|her|their|the)": 0.35,
-    r"(?:everyone|everybody|people) (?:is|are|were|was) (?:talking|saying|whispering)": 0.45,
+    r"apparently (?:she|he|they|his|her|their|the|\w+'s|\w+ (?:is|was|got|has|had))": 0.35,
+    r"(?:everyone|everybody|people)(?:'s| is| are| were| was) (?:talking|saying|whispering)": 0.45,
     r"can (?:you|u) believe (?:what|that|how|she|he|they)": 0.35,
     r"(?:guess|wait till you hear) (?:what|who)": 0.35,
     r"^\W*(?:secret|tea|spill(?:ing)? the tea|psst|gossip)\b": 0.45,
@@ -339,7 +351,7 @@ SENSITIVE_TOPICS = frozenset(
     """
     arrested jail prison probation parole fired firing sacked written laid cheating cheated
     affair sleeping divorce divorced separated pregnant abortion relapse relapsed relapsing
-    drinking drunk booze boozing drugs using overdosed rehab detox sober hooked addict addicted diagnosed
+    drinking drunk booze boozing dui dwi cps drugs using overdosed rehab detox sober hooked addict addicted diagnosed
     disorder meds medication lawsuit sued court custody evicted broke debt bankrupt faking
     fakes lied stole stealing scandal dumped breakup hospitalized committed psych ward
     """.split()
@@ -347,12 +359,13 @@ SENSITIVE_TOPICS = frozenset(
 SENSITIVE_PHRASES = (
     r"written up", r"laid off", r"left (?:him|her|them)", r"kicked (?:him |her |them )?out", r"sleeping with",
     r"hooking up", r"back on (?:drugs|the bottle|meth|heroin|pills)", r"using again",
-    r"in trouble", r"got caught", r"on thin ice", r"on probation", r"(?:behind|lying) (?:on|about)",
+    r"in trouble", r"got caught", r"on thin ice", r"taken away", r"sober house", r"halfway house", r"on probation", r"(?:behind|lying) (?:on|about)",
 )
 
 LAUGHTER = frozenset({"lol", "lmao", "lmfao", "rofl", "haha", "hahaha", "hehe", "lulz", "kek", "xd", "ha"})
 MOCKING_EMOJI = frozenset({"\U0001f602", "\U0001f923", "\U0001f644", "\U0001f612", "\U0001f921", "\U0001f480", "\U0001f634", "\U0001f971", "\U0001f486", "\U0001f974"})
-EYE_ROLL = frozenset({"\U0001f644", "\U0001f612"})
+# Contempt in a face: an eye-roll, a sideways look, a clown.
+EYE_ROLL = frozenset({"\U0001f644", "\U0001f612", "\U0001f921"})
 
 SARCASM_PHRASES: dict[str, float] = {
     r"oh (?:wow|great|good|joy|sure|look|really|please|boy)": 0.3,
@@ -363,6 +376,12 @@ SARCASM_PHRASES: dict[str, float] = {
     r"(?:great|good|nice|fantastic|brilliant|amazing) (?:job|work|going|one)[ ,]+(?:[\w']+,? ){0,4}(?:ruin|wreck|mess|screw|break|broke|embarrass|fail)\w*": 0.55,
     r"thanks? (?:a lot )?for (?:nothing|ruining|wasting|making it worse)": 0.55,
     r"(?:yeah|yea) right": 0.35,
+    r"imagine (?:thinking|believing|actually|being|having)": 0.4,
+    r"(?:congrats|congratulations|well done|good job|great job|nice job|bravo),? (?:\w+,? )?(?:you|u) (?:managed|finally|actually)": 0.45,
+    r"for the (?:\w+|\d+(?:st|nd|rd|th)) time(?: this (?:week|month|year))?": 0.25,
+    r"(?:we all|everyone|everybody) knows? (?:you're|youre|you are|he's|she's|he is|she is) (?:so )?(?:perfect|always right|the best|an expert|a genius|so smart|never wrong)": 0.5,
+    r"(?:mr|ms|miss|mrs)\.? (?:expert|know[- ]it[- ]all|perfect|smarty(?:[- ]pants)?|genius|popular|important|sunshine|positivity)": 0.5,
+    r"look at (?:you|him|her|them|\w+) (?:over here|go)": 0.3,
     r"for once": 0.35,
     r"(?:call|alert|tell) the (?:news|media|press)|stop the presses|mark (?:the|your) calendars?": 0.4,
     r"what an? (?:brilliant|genius|great|amazing|fantastic|original|groundbreaking) (?:idea|insight|plan|take|point|contribution|observation|suggestion)": 0.3,
