@@ -1,6 +1,6 @@
 """A wider set of community messages, written for these tests, each with the
-decision a peer moderator would want. They were written in seven batches (the fifth and sixth about crisis language)
-before the rules that now pass them; four that still fail are kept out, with
+decision a peer moderator would want. They were written in eight batches (the fifth and sixth about crisis language)
+before the rules that now pass them; five that still fail are kept out, with
 the reason, rather than asserted wrongly."""
 
 from __future__ import annotations
@@ -338,6 +338,45 @@ CASES = [
     ('none', "My sponsor says I'm too hard on myself."),
     ('none', 'Terrence, can you share the slides after class?'),
     ('none', "Nobody's perfect, we're all learning."),
+    ('nudge', 'Can somebody tell Lucy to stop hijacking every meeting?'),
+    ('nudge', "You're so negative all the time, it's draining."),
+    ('nudge', "Why are you even a peer specialist if you can't handle criticism?"),
+    ('nudge', "Maybe if you actually listened you'd learn something."),
+    ('nudge', "Jess acts like she's better than the rest of us."),
+    ('nudge', 'Ugh, here comes Ron with his conspiracy theories again.'),
+    ('nudge', 'Your feedback was garbage, honestly.'),
+    ('nudge', 'Greg is a bully and nobody wants to say it.'),
+    ('nudge', 'That was rude and uncalled for, Pam.'),
+    ('nudge', "OMG did you all see what Carly posted? She's such an attention seeker."),
+    ('nudge', "Psst, Derek's ex told me he's back on pills."),
+    ('nudge', "I'm not one to gossip, but Helen is getting divorced because she cheated."),
+    ('nudge', 'Someone said Kyle got fired for stealing from the register.'),
+    ('nudge', "Lol Sandra thinks she's a therapist now 💀"),
+    ('nudge', "Oh wonderful, another one of Jake's pep talks 🙄"),
+    ('nudge', 'Nice of you to finally join us, Becky.'),
+    ('nudge', "Yeah because Tony totally knows what he's talking about lmao"),
+    ('none', 'I feel like a fraud in this training sometimes.'),
+    ('none', 'I hate that I let my anxiety win today.'),
+    ('none', "My mom keeps telling me I'm a disappointment and it hurts."),
+    ('none', "I've been so irritable lately and I don't like who I'm becoming."),
+    ('none', "I messed up at work again and I'm scared I'll get fired."),
+    ('none', "My landlord is ignoring my repair requests and I'm at my wits' end."),
+    ('none', 'Andre, thank you for that long share, it meant a lot.'),
+    ('none', 'Lucy, you handled that meeting really well.'),
+    ('none', 'I heard Ron is running the 5K next month, go Ron!'),
+    ('none', "Did you all see the new schedule? It's posted in #general."),
+    ('none', 'Greg, can we talk after class about the assignment?'),
+    ('none', 'That exam was brutal, but we made it.'),
+    ('none', 'Feeling proud of myself for going to group today.'),
+    ('none', "I'm grateful for this community."),
+    ('crisis', "I'm thinking about ending it all tonight."),
+    ('crisis', 'Honestly the thought of dying is the only thing that gives me peace.'),
+    ('crisis', 'I hurt myself again last night.'),
+    ('crisis', "I can't see a future where I'm still here."),
+    ('crisis', "I've been giving away my stuff because I won't need it."),
+    ('crisis', 'I just want to go to sleep forever.'),
+    ('none', "I'm dying to know how the exam went for everyone!"),
+    ('none', 'We lost a member of our community to suicide last year, and I think of her often.'),
 ]
 
 # Known misses: the tone lies in what is implied, not in any word or phrase.
@@ -345,6 +384,7 @@ CASES = [
 #   "Look who finally decided to show up, lol."               (sarcastic greeting)
 #   "Said goodbye to my cat, I'm ready."                      (a crisis only in context)
 #   "I have a plan and a date."                               (a crisis only in context)
+#   "Not gonna lie, Andre's shares are boring and way too long."  (mild: 0.33 at threshold 0.5)
 
 
 @pytest.mark.parametrize("expected,text", CASES, ids=[t[:50] for _, t in CASES])

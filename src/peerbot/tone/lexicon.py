@@ -177,7 +177,7 @@ BLAME_VERBS: dict[str, float] = {
     "lied": 0.45, "lying": 0.5, "cheat": 0.45, "cheats": 0.45, "cheated": 0.45, "steal": 0.4,
     "steals": 0.4, "stole": 0.4, "fail": 0.35, "fails": 0.4, "failed": 0.3, "disgust": 0.55,
     "disgusts": 0.6, "embarrass": 0.45, "embarrassed": 0.2, "annoy": 0.45, "annoys": 0.5,
-    "irritate": 0.45, "irritates": 0.5, "talk": 0.0, "hogs": 0.45, "hog": 0.4, "hogging": 0.45, "spew": 0.45, "spews": 0.45, "spewing": 0.45,
+    "irritate": 0.45, "irritates": 0.5, "talk": 0.0, "hogs": 0.45, "hog": 0.4, "hogging": 0.45, "hijack": 0.45, "hijacks": 0.45, "hijacking": 0.45, "hijacked": 0.4, "spew": 0.45, "spews": 0.45, "spewing": 0.45,
 }
 
 # Words that strengthen a judgement that follows them.
@@ -254,6 +254,14 @@ CONTEMPT_PHRASES: dict[str, float] = {
     r"drag(?:s|ging|ged)? (?:everyone|everybody|us|the (?:group|team|class|room|mood)) down": 0.5,
     r"(?:i )?(?:can't|cant|cannot) stand (?:him|her|them|you|how|the way|people like)": 0.5,
     r"only (?:passed|got in|got hired|got the job|joined|got promoted|won) because": 0.4,
+    r"tell (?:\w+|him|her|them) to (?:stop|quit|shut up|go away|get lost|grow up|back off)": 0.5,
+    r"why (?:are|is) (?:you|u|he|she|\w+) even (?:a|an|here|in|allowed)": 0.5,
+    r"(?:maybe )?if (?:you|u|he|she|they) (?:actually|ever|even) (?:listened|tried|read|paid attention|cared|thought|showed up)": 0.5,
+    r"acts? like (?:she's|he's|you're|they're|she is|he is|you are|they are|shes|hes|youre) (?:so )?(?:better|smarter|superior|above|special|perfect|the boss|in charge)": 0.5,
+    r"better than (?:the rest of )?(?:us|everyone|everybody)": 0.35,
+    r"conspiracy theor(?:y|ies)|crackpot": 0.3,
+    r"uncalled for|out of line|not okay|not ok": 0.4,
+    r"(?:such an?|total|complete|real|big|huge) (?:attention[- ]seeker|know[- ]it[- ]all|drama queen|busybody|gossip|snob|creep|loser|joke)": 0.5,
     r"(?:you|u) (?:always|constantly) (?:interrupt|complain|whine|make (?:it|everything)|have to make|talk over|show up late|take over|ruin|brag|act like)": 0.5,
     r"as if (?:you|u|he|she|they) (?:know|knew|care|cared|understand)": 0.45,
     r"(?:i'm|im|i am) sure (?:you|he|she) (?:know|think|did|would)": 0.3,
@@ -316,6 +324,8 @@ GOSSIP_MARKERS: dict[str, float] = {
     r"did (?:you|u|y'all|yall|you guys|you all|anyone|everyone)(?: else)? (?:hear|see|know|notice)": 0.4,
     r"just between (?:us|you and me|you and i|ourselves)": 0.5,
     r"not to (?:gossip|be (?:that person|mean|rude|petty))": 0.45,
+    r"(?:i'm|im|i am) not (?:one|the type|someone|the kind of person) to gossip": 0.45,
+    r"(?:someone|somebody|people) (?:said|says|are saying|mentioned) (?:that )?(?:\w+|he|she|they) (?:got|was|is|has|had)": 0.4,
     r"^\W*heard(?: that| about)?": 0.35,
     r"(?:don't|dont|do not) spread (?:it|this) around": 0.45,
     r"(?:don't|dont|do not) (?:say|mention|repeat|spread) (?:anything|a word|this|that|it)": 0.45,
@@ -368,7 +378,7 @@ MOCKING_EMOJI = frozenset({"\U0001f602", "\U0001f923", "\U0001f644", "\U0001f612
 EYE_ROLL = frozenset({"\U0001f644", "\U0001f612", "\U0001f921"})
 
 SARCASM_PHRASES: dict[str, float] = {
-    r"oh (?:wow|great|good|joy|sure|look|really|please|boy)": 0.3,
+    r"oh (?:wow|great|good|joy|sure|look|really|please|boy|wonderful|fantastic|perfect|lovely|goody)": 0.3,
     r"how (?:shocking|surprising|original|unexpected|convenient)": 0.4,
     r"(?:what a|big|huge) (?:surprise|shocker)": 0.4,
     r"\bshocker\b": 0.35,
@@ -376,6 +386,10 @@ SARCASM_PHRASES: dict[str, float] = {
     r"(?:great|good|nice|fantastic|brilliant|amazing) (?:job|work|going|one)[ ,]+(?:[\w']+,? ){0,4}(?:ruin|wreck|mess|screw|break|broke|embarrass|fail)\w*": 0.55,
     r"thanks? (?:a lot )?for (?:nothing|ruining|wasting|making it worse)": 0.55,
     r"(?:yeah|yea) right": 0.35,
+    r"nice of (?:you|him|her|them) to (?:finally|actually|bother|show|grace)": 0.5,
+    r"(?:yeah|yea|sure|right),? because (?:\w+|he|she|you|they) (?:totally|obviously|clearly|definitely|really) (?:knows?|is|are|gets?|understands?)": 0.5,
+    r"here (?:comes|goes) (?:\w+|you|he|she)(?: again| with)": 0.4,
+    r"another one of (?:\w+'s|his|her|your|their)": 0.35,
     r"imagine (?:thinking|believing|actually|being|having)": 0.4,
     r"(?:congrats|congratulations|well done|good job|great job|nice job|bravo),? (?:\w+,? )?(?:you|u) (?:managed|finally|actually)": 0.45,
     r"for the (?:\w+|\d+(?:st|nd|rd|th)) time(?: this (?:week|month|year))?": 0.25,
@@ -520,6 +534,7 @@ CRISIS_PATTERNS: tuple[str, ...] = (
     r"\bwant (?:the|my|this) pain to (?:stop|end|go away) (?:forever|for good|permanently)\b",
     r"\bend (?:my|the) (?:pain|suffering) (?:for good|forever|permanently)\b",
     r"\bi (?:don't|dont|do not) see (?:a|any) (?:way out|point|future)\b",
+    r"\b(?:can't|cant|cannot) see (?:a|any) (?:way out|future)(?: for me| where i)?\b",
 )
 
 # What keeps a crisis phrase from being a crisis now.
