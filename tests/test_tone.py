@@ -247,3 +247,30 @@ def test_platform_mentions_are_people(mention: str) -> None:
     assert analyze(f"Honestly {mention} is such a lazy idiot.").action == "nudge"
     assert analyze(f"{mention} you are so lazy and rude.").action == "nudge"
     assert analyze(f"{mention} thank you, that was so kind.").action == "none"
+
+
+def test_decisions_do_not_depend_on_the_hash_seed() -> None:
+    """Sets iterate in an order that changes from process to process; a decision must not."""
+    import json
+    import subprocess
+    import sys
+
+    texts = [
+        "Well I for one think small d**** are adorable",
+        "you're such an a**hole, f*** off",
+        "Oh sure, because you know everything 🙄 lol, genius",
+        "Did you hear? Between you and me, she got fired and relapsed, what a joke lol",
+        "I want to kill myself, I don't see a way out, goodbye everyone",
+    ]
+    code = (
+        "import json, sys; from peerbot.tone import analyze; "
+        "print(json.dumps([analyze(t).as_dict() for t in json.load(sys.stdin)]))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code], input=json.dumps(texts), capture_output=True, text=True,
+            env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)}, check=True, timeout=60,
+        ).stdout
+        for seed in (0, 1, 2, 3, 4, 5)
+    }
+    assert len(outputs) == 1

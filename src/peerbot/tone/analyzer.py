@@ -323,7 +323,14 @@ def _uncensor(token: str) -> str | None:
     return None
 
 
-_CENSORABLE = sorted(set(lx.PERSON_INSULTS) | set(lx.JUDGEMENTS) | lx.PROFANITY, key=len)
+# What a censored word most likely hides: swearing first, then insults, then
+# judgements, shortest and then alphabetical within each. A fixed order, so
+# "d****" reads the same in every process (set order changes with the hash seed).
+_CENSORABLE = [
+    *sorted(lx.PROFANITY, key=lambda w: (len(w), w)),
+    *sorted(set(lx.PERSON_INSULTS) - lx.PROFANITY, key=lambda w: (len(w), w)),
+    *sorted(set(lx.JUDGEMENTS) - set(lx.PERSON_INSULTS) - lx.PROFANITY, key=lambda w: (len(w), w)),
+]
 
 
 

@@ -225,8 +225,10 @@ class Scan:
     def matches(self, table: str, text: str) -> list[tuple[re.Match[str], float]]:
         """Non-overlapping matches in text order, each with its phrase's weight.
 
-        Where phrases overlap, the one that starts first (then the longer)
-        is kept, as a single alternation of them would.
+        Where phrases overlap, the one that starts first (then the longer,
+        then the one listed first) is kept, as a single alternation would:
+        the same text always gets the same matches, whatever order a set
+        of candidates happens to come out in.
         """
         found = self.candidates.get(table)
         always = self.book._always[table]
@@ -234,15 +236,15 @@ class Scan:
             return []
         indexes = found.union(always) if found else always
         patterns = self.book._patterns
-        hits = [(m, patterns[i].weight) for i in indexes for m in patterns[i].regex.finditer(text)]
+        hits = [(m, i) for i in indexes for m in patterns[i].regex.finditer(text)]
         if len(hits) < 2:
-            return hits
-        hits.sort(key=lambda hit: (hit[0].start(), -hit[0].end()))
+            return [(m, patterns[i].weight) for m, i in hits]
+        hits.sort(key=lambda hit: (hit[0].start(), -hit[0].end(), hit[1]))
         kept: list[tuple[re.Match[str], float]] = []
         end = -1
-        for match, weight in hits:
+        for match, index in hits:
             if match.start() >= end:
-                kept.append((match, weight))
+                kept.append((match, patterns[index].weight))
                 end = match.end()
         return kept
 
