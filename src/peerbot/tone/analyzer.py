@@ -555,20 +555,20 @@ def _read_sentence(sentence: str, tokens: list[str], names: frozenset[str], tall
 def _composed_crisis(lower: str) -> list[re.Match[str]]:
     """Crisis said in parts: death or ending, and wanting or dwelling on it, by the speaker."""
     found: list[re.Match[str]] = []
-    for match in _SENTENCE_SPANS.finditer(lower):
-        sentence = match.group(0)
-        offset = match.start()
-        alone = _CRISIS_SELF_ALONE.search(sentence)
-        if alone and _FIRST_PERSON.search(sentence):
-            found.append(_CRISIS_SELF_ALONE.search(lower, offset + alone.start()))  # type: ignore[arg-type]
+    for sentence in _SENTENCE_SPANS.finditer(lower):
+        # Searching within the sentence's span gives matches placed in the whole text.
+        start, end = sentence.span()
+        alone = _CRISIS_SELF_ALONE.search(lower, start, end)
+        if alone and _FIRST_PERSON.search(lower, start, end):
+            found.append(alone)
             continue
-        death = _CRISIS_DEATH.search(sentence)
-        if death and _CRISIS_DWELLING.search(sentence):
+        death = _CRISIS_DEATH.search(lower, start, end)
+        if death and _CRISIS_DWELLING.search(lower, start, end):
             # The speaker's own thought: "I", or a sentence that opens with the
             # thought itself ("Thinking about ending things").
-            if _FIRST_PERSON.search(sentence) or _DWELLING_OPENS.match(sentence):
-                found.append(_CRISIS_DEATH.search(lower, offset + death.start()))  # type: ignore[arg-type]
-    return [m for m in found if m is not None]
+            if _FIRST_PERSON.search(lower, start, end) or _DWELLING_OPENS.match(lower, start, end):
+                found.append(death)
+    return found
 
 
 def _crisis(lower: str, scan: Scan) -> tuple[str, tuple[str, ...]] | None:
