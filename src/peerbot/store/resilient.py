@@ -261,6 +261,11 @@ class ResilientStore:
         self._in_unit = contextvars.ContextVar(f"peerbot-real-unit-{id(self)}", default=False)
         self._staged: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar(
             f"peerbot-staged-{id(self)}", default=None)
+        # What the database decided inside the unit running now, remembered only once the unit
+        # commits: a commit that fails (a full disk) must not leave memory believing a crisis
+        # was alerted or a member seen, or the fallback would skip the alert and say "welcome back".
+        self._on_commit: contextvars.ContextVar[list[Callable[[], None]] | None] = contextvars.ContextVar(
+            f"peerbot-on-commit-{id(self)}", default=None)
         self._closing = False
         if hasattr(store, "on_unwritten"):
             store.on_unwritten = self._unwritten
@@ -295,15 +300,26 @@ class ResilientStore:
         if self._fallback.get() or self._in_unit.get():
             return await work()  # nested: part of the outer unit
         if not self.down:
-            token = self._in_unit.set(True)
+            committed: list[Callable[[], None]] = []
+
+            async def attempt() -> T:
+                committed.clear()  # a run the database aborted (deadlock) decided nothing
+                return await work()
+
+            token, token_commit = self._in_unit.set(True), self._on_commit.set(committed)
             try:
-                return await asyncio.wait_for(self.real.atomically(work, attempts=attempts), self.timeout)
+                result = await asyncio.wait_for(self.real.atomically(attempt, attempts=attempts), self.timeout)
             except Exception as exc:
                 if not is_outage(exc):
                     raise
                 self._lost(exc)
+            else:
+                for remember in committed:
+                    remember()
+                return result
             finally:
                 self._in_unit.reset(token)
+                self._on_commit.reset(token_commit)
         # From scratch (the database's transaction was rolled back), and all or nothing: what
         # the work journals is kept only if it completes.
         staged: list[tuple[_Entry, Callable[[], None] | None]] = []
@@ -348,6 +364,14 @@ class ResilientStore:
 
         return passed
 
+    def _remember(self, remember: Callable[[], None]) -> None:
+        """Keep in memory what the database decided, once it is committed."""
+        pending = self._on_commit.get()
+        if pending is not None and self._in_unit.get() and not self._fallback.get():
+            pending.append(remember)
+        else:
+            remember()
+
     # -- the Store methods the engine uses ------------------------------------------------------
 
     async def claim_event(self, community: Community, event_id: str, at: datetime) -> bool:
@@ -377,7 +401,7 @@ class ResilientStore:
     async def record_join(self, community: Community, member_id: str, at: datetime) -> JoinRecord:
         join = await self._call("record_join", community, member_id, at)
         if join.id > 0:
-            self._memory.remember(self._memory.members, (community.key, member_id))
+            self._remember(lambda: self._memory.remember(self._memory.members, (community.key, member_id)))
         return join
 
     async def joins_since(self, community: Community, since: datetime) -> list[JoinRecord]:
@@ -398,8 +422,10 @@ class ResilientStore:
     async def claim_nudge(self, community: Community, **fields: Any) -> NudgeClaim:
         claim = await self._call("claim_nudge", community, **fields)
         if claim.nudge_id is not None and not claim.nudge_id.startswith(OFFLINE_PREFIX):
-            self._memory.remember(self._memory.nudged, (community.key, fields["message_id"]))
-            self._memory.remember(self._memory.last_nudge, (community.key, fields["member_id"]), fields["at"])
+            def remember() -> None:
+                self._memory.remember(self._memory.nudged, (community.key, fields["message_id"]))
+                self._memory.remember(self._memory.last_nudge, (community.key, fields["member_id"]), fields["at"])
+            self._remember(remember)
         return claim
 
     async def record_nudge(self, community: Community, **fields: Any) -> str | None:
@@ -420,8 +446,8 @@ class ResilientStore:
 
     async def claim_crisis_alert(self, community: Community, **fields: Any) -> bool:
         first = await self._call("claim_crisis_alert", community, **fields)
-        if first:
-            self._memory.remember(self._memory.alerted, (community.key, fields["message_id"]))
+        if first and not self._offline():
+            self._remember(lambda: self._memory.remember(self._memory.alerted, (community.key, fields["message_id"])))
         return first
 
     async def record_feedback(self, community: Community, nudge_id: str, member_id: str, verdict: str,
