@@ -62,12 +62,32 @@ class StoreUnavailable(Exception):
     """The database cannot be reached and this operation cannot wait for it."""
 
 
+#: PostgreSQL SQLSTATEs (classes, or whole codes) of a server that is there but cannot do the
+#: work: connection exceptions (08), insufficient resources such as a full disk (53),
+#: operator intervention such as a shutdown (57P), system errors such as I/O (58), and a
+#: read-only transaction (25006: a standby after a failover, or writes switched off).
+_OUTAGE_SQLSTATES = ("08", "53", "57P", "58", "25006")
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    orig = getattr(exc, "orig", None)
+    for candidate in (orig, getattr(orig, "__cause__", None)):
+        code = getattr(candidate, "sqlstate", None)
+        if isinstance(code, str):
+            return code
+    return None
+
+
 def is_outage(exc: BaseException) -> bool:
-    """Is this the database being unreachable (rather than a bug or bad data)?"""
+    """Is this the database being unreachable, or refusing writes for a reason of its own (a
+    full disk, read-only after a failover, a failed commit), rather than a bug or bad data?"""
     if isinstance(exc, (OSError, TimeoutError, asyncio.TimeoutError, ConnectionError, sa_exc.TimeoutError)):
         return True
     if isinstance(exc, sa_exc.DBAPIError):
         if exc.connection_invalidated or isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+            return True
+        code = _sqlstate(exc)
+        if code is not None and code.startswith(_OUTAGE_SQLSTATES):
             return True
         orig = getattr(exc, "orig", None)
         cause = getattr(orig, "__cause__", None) or orig
@@ -78,7 +98,11 @@ def is_outage(exc: BaseException) -> bool:
             "PostgresConnectionError")
     from peerbot.store.sql import DatabaseUnavailable
 
-    return isinstance(exc, DatabaseUnavailable)
+    return isinstance(exc, (DatabaseUnavailable, ReadOnly))
+
+
+class ReadOnly(Exception):
+    """The database answers but will not take writes."""
 
 
 @dataclass
@@ -535,7 +559,12 @@ class ResilientStore:
 
     async def _ping(self) -> None:
         async with self.real.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+            if self.real.dialect == "postgresql":
+                # A standby answers SELECT 1: ask whether a write would be taken.
+                if (await conn.execute(text("SHOW transaction_read_only"))).scalar() == "on":
+                    raise ReadOnly("the database is read-only")
+            else:
+                await conn.execute(text("SELECT 1"))
 
     async def _replay(self, entry: _Entry) -> None:
         real, c, d = self.real, entry.community, entry.data
