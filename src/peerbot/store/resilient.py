@@ -38,71 +38,25 @@ import contextvars
 import inspect
 import itertools
 import logging
-import sqlite3
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
 from peerbot.events import Community
-from peerbot.store.protocol import JoinRecord, NudgeClaim, NudgeRecord
+from peerbot.store.protocol import JoinRecord, NudgeClaim, NudgeRecord, ReadOnly, StoreUnavailable
+from peerbot.store.sql import describe_error, is_outage
+
+__all__ = ["ResilientStore", "StoreUnavailable", "is_outage"]
 
 log = logging.getLogger("peerbot.store")
 T = TypeVar("T")
 
 #: Offline nudge ids are not digits, so the database never mistakes them for its own.
 OFFLINE_PREFIX = "offline-"
-
-
-class StoreUnavailable(Exception):
-    """The database cannot be reached and this operation cannot wait for it."""
-
-
-#: PostgreSQL SQLSTATEs (classes, or whole codes) of a server that is there but cannot do the
-#: work: connection exceptions (08), insufficient resources such as a full disk (53),
-#: operator intervention such as a shutdown (57P), system errors such as I/O (58), and a
-#: read-only transaction (25006: a standby after a failover, or writes switched off).
-_OUTAGE_SQLSTATES = ("08", "53", "57P", "58", "25006")
-
-
-def _sqlstate(exc: BaseException) -> str | None:
-    orig = getattr(exc, "orig", None)
-    for candidate in (orig, getattr(orig, "__cause__", None)):
-        code = getattr(candidate, "sqlstate", None)
-        if isinstance(code, str):
-            return code
-    return None
-
-
-def is_outage(exc: BaseException) -> bool:
-    """Is this the database being unreachable, or refusing writes for a reason of its own (a
-    full disk, read-only after a failover, a failed commit), rather than a bug or bad data?"""
-    if isinstance(exc, (OSError, TimeoutError, asyncio.TimeoutError, ConnectionError, sa_exc.TimeoutError)):
-        return True
-    if isinstance(exc, sa_exc.DBAPIError):
-        if exc.connection_invalidated or isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
-            return True
-        code = _sqlstate(exc)
-        if code is not None and code.startswith(_OUTAGE_SQLSTATES):
-            return True
-        orig = getattr(exc, "orig", None)
-        cause = getattr(orig, "__cause__", None) or orig
-        name = type(cause).__name__
-        return isinstance(cause, (OSError, sqlite3.OperationalError)) or name in (
-            "ConnectionDoesNotExistError", "CannotConnectNowError", "ConnectionFailureError", "AdminShutdownError",
-            "CrashShutdownError", "InterfaceError", "InternalClientError", "TooManyConnectionsError",
-            "PostgresConnectionError")
-    from peerbot.store.sql import DatabaseUnavailable
-
-    return isinstance(exc, (DatabaseUnavailable, ReadOnly))
-
-
-class ReadOnly(Exception):
-    """The database answers but will not take writes."""
 
 
 @dataclass
@@ -628,6 +582,4 @@ def _counts(counter: Counter[str]) -> str:
 
 
 def _describe(exc: BaseException) -> str:
-    from peerbot.store.sql import describe_error
-
     return describe_error(exc)
