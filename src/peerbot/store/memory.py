@@ -248,8 +248,9 @@ class MemoryStore:
 
     async def record_feedback(self, community: Community, nudge_id: str, member_id: str, verdict: str,
                               at: datetime) -> None:
-        self.feedback.append((community, nudge_id, member_id, verdict, at))
-        self._undo(self.feedback.pop)
+        click = (community, nudge_id, member_id, verdict, at)
+        self.feedback.append(click)
+        self._undo(lambda: self.feedback.remove(click))
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -352,8 +353,8 @@ class MemoryStore:
             settled = settled_before is None or n.record.created_at <= settled_before
             outcomes[n.outcome or ("unchanged" if settled else "watching")] += 1
         seen: Counter[str] = Counter()
-        for (c, hour, category), count in self.tallies.items():
-            if c == key and within(hour):
+        for (tallied, hour, category), count in self.tallies.items():
+            if tallied == key and within(hour):
                 seen[category] += count
         by_verdict: dict[str, set[str]] = {}
         for c, nudge_id, _, verdict, _ in self.feedback:
