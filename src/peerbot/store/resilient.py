@@ -37,7 +37,8 @@ import contextlib
 import contextvars
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -153,11 +154,9 @@ class ResilientStore:
         finally:
             self._fallback.reset(token)
 
-    @contextlib.asynccontextmanager
-    async def unit(self) -> AsyncIterator[ResilientStore]:
-        """The database's unit (no fallback: use ``atomically`` for work that must go on)."""
-        async with self.real.unit():
-            yield self
+    def unit(self) -> AbstractAsyncContextManager[SqlStore]:
+        """The database's own unit, no fallback (``atomically`` is the one that goes on)."""
+        return self.real.unit()
 
     def _remember(self, remember: Callable[[], None]) -> None:
         """Keep in memory what the database decided, once it is committed."""
