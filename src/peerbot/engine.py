@@ -428,6 +428,14 @@ class Engine:
             ))
         return actions
 
+    def _crisis_texts(self, settings: CommunitySettings, member_id: str) -> dict[str, str]:
+        """The crisis texts: saying a moderator was told only when an alert goes out, and
+        the text without that sentence for when the alert reaches nobody."""
+        unalerted = crisis_text(self.messages, settings, member_id, told=False)
+        if not settings.crisis.alert_moderators:
+            return {"text": unalerted}
+        return {"text": crisis_text(self.messages, settings, member_id), "unalerted_text": unalerted}
+
     async def _crisis(self, event: MessagePosted, settings: CommunitySettings) -> list[Action]:
         # One alert per message (an edit doesn't re-alert); cooldowns never apply here.
         first = await self.store.claim_crisis_alert(
@@ -438,7 +446,7 @@ class Engine:
             return []
         actions: list[Action] = [CrisisSupport(
             community=event.community, member_id=event.author.id, channel_id=event.channel.id,
-            text=crisis_text(self.messages, settings, event.author.id), message_id=event.message_id,
+            message_id=event.message_id, **self._crisis_texts(settings, event.author.id),
         )]
         if settings.crisis.alert_moderators:
             text = fill(
@@ -552,7 +560,7 @@ class Engine:
             return []
         actions: list[Action] = [CrisisSupport(
             community=event.community, member_id=author.id, channel_id=event.channel_id,
-            text=crisis_text(self.messages, settings, author.id), message_id=event.message_id,
+            message_id=event.message_id, **self._crisis_texts(settings, author.id),
         )]
         if settings.crisis.alert_moderators:
             text = fill(self.messages.get("crisis.alert_private", settings.texts), member=f"<@{author.id}>")

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -64,6 +65,7 @@ from peerbot.events import (
     NudgeFeedback,
 )
 from peerbot.prompts import THEMES
+from peerbot.runtime import carry_out
 
 log = logging.getLogger("peerbot.discord")
 
@@ -103,6 +105,8 @@ DM_HELP = (
 FEEDBACK_THANKS = "Thanks, noted. Your answer helps tune peerbot for this community."
 PRIVATE_THREAD_NAME = "A private note from peerbot"
 NOT_IN_SERVER = "peerbot's commands work inside a server, not in DMs."
+#: Moderators told by DM when a crisis alert cannot reach the moderator channel.
+ALERT_FALLBACK_RECIPIENTS = 10
 
 DmFallback = str  # "thread" | "skip"
 
@@ -111,7 +115,12 @@ T = TypeVar("T")
 
 # --------------------------------------------------------------------- operator errors
 class DiscordStartupError(Exception):
-    """Start-up failed for a reason the operator must fix; ``str()`` says how."""
+    """Start-up failed for a reason the operator must fix; ``str()`` says how. ``exit_code``:
+    2 for settings, credentials and Discord itself, 1 when the database is unavailable."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def intents_message(requested: discord.Intents) -> str:
@@ -363,6 +372,13 @@ class DiscordAdapter:
                 "Discord rejected the bot token (401): check PEERBOT_DISCORD__TOKEN; a reset token "
                 "invalidates the old one"
             ) from None
+        except (OSError, aiohttp.ClientError, asyncio.TimeoutError, discord.HTTPException) as exc:
+            await self.client.close()
+            status = getattr(exc, "status", None)
+            raise DiscordStartupError(
+                f"cannot reach Discord's API at {self.api_url} ({type(exc).__name__}"
+                + (f", HTTP {status}" if status else "") + "): check the network, or PEERBOT_DISCORD__API_URL"
+            ) from None
 
     async def run(self) -> None:
         """Log in and stay connected until closed. Operator problems raise DiscordStartupError."""
@@ -604,18 +620,21 @@ class DiscordAdapter:
             except Exception:
                 log.exception("engine failed on %s %s", type(event).__name__, event.event_id)
                 actions = []
-            for action in actions:
-                try:
-                    await self.perform(action, interaction)
-                except Exception:
-                    # Never let one failing action stop the others; ids only in the log.
-                    self.failures[type(action).__name__] += 1
-                    log.exception("could not perform %s for %s", type(action).__name__, action.community.key)
+            await carry_out(actions, lambda action: self._perform_isolated(action, interaction))
         finally:
             self.in_flight -= 1
         if self.observer is not None:
             self.observer(event, actions, time.perf_counter() - started)
         return actions
+
+    async def _perform_isolated(self, action: Action, interaction: discord.Interaction | None) -> Any:
+        try:
+            return await self.perform(action, interaction)
+        except Exception:
+            # Never let one failing action stop the others; ids only in the log.
+            self.failures[type(action).__name__] += 1
+            log.exception("could not perform %s for %s", type(action).__name__, action.community.key)
+            return None
 
     # ------------------------------------------------------------ translation out
     async def _call(self, what: str, func: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T | None:
@@ -661,7 +680,8 @@ class DiscordAdapter:
                 return channel
         return None
 
-    async def perform(self, action: Action, interaction: discord.Interaction | None = None) -> None:
+    async def perform(self, action: Action, interaction: discord.Interaction | None = None) -> Any:
+        """Carry out one action; for an alert, returns whether a moderator was told."""
         if isinstance(action, ReplyToModerator) and interaction is not None:
             await self._reply(interaction, action.text)
         elif isinstance(action, Post):
@@ -682,9 +702,10 @@ class DiscordAdapter:
         elif isinstance(action, ReplyToModerator):
             await self._private("reply", action.community, action.member_id, None, action.text)
         elif isinstance(action, AlertModerators):
-            await self._alert(action)
+            return await self._alert(action)
         else:
             log.warning("no Discord translation for %s", type(action).__name__)
+        return None
 
     async def _post(self, action: Post) -> None:
         guild = self._guild(action.community)
@@ -784,23 +805,73 @@ class DiscordAdapter:
             return "failed"
         return "thread" if sent is not None else "failed"
 
-    async def _alert(self, action: AlertModerators) -> None:
+    async def _alert(self, action: AlertModerators) -> bool:
+        """Post the alert in the moderator channel; returns whether a moderator was told.
+
+        A crisis alert whose channel is missing or refuses the post goes by DM to the server
+        owner and the members with a moderator role, and is logged as an error: it is never
+        only a warning."""
         guild = self._guild(action.community)
         if guild is None:
-            return
-        channel = self.resolve_channel(guild, action.channel)
-        if channel is None:
-            self.failures["moderator channel not found"] += 1
-            log.warning("server %s has no moderator channel %r", guild.id, action.channel)
-            return
+            if action.reason == "crisis":
+                log.critical("CRISIS ALERT REACHED NO MODERATOR: peerbot is not in server %s (member %s)",
+                             action.community.id, action.member_id)
+            return False
         link = action.link
         if link is None and action.message_channel_id and action.message_id:
             link = jump_link(action.community.id, action.message_channel_id, action.message_id)
         text = action.text
         if link and link not in text:
             text = f"{text}\n{link}"
-        # The member is named, not pinged: an alert is for moderators only.
-        await self._call("moderator alert", channel.send, text, allowed_mentions=discord.AllowedMentions.none())
+        channel = self.resolve_channel(guild, action.channel)
+        problem = "does not exist"
+        if channel is not None:
+            try:
+                # The member is named, not pinged: an alert is for moderators only.
+                sent = await self._call("moderator alert", channel.send, text,
+                                        allowed_mentions=discord.AllowedMentions.none())
+                if sent is not None:
+                    return True
+                problem = "failed"
+            except discord.HTTPException as exc:
+                problem = f"refused the post (status {exc.status}, code {exc.code})"
+        self.failures["moderator channel unusable"] += 1
+        if action.reason != "crisis":
+            log.warning("server %s: moderator channel %r %s; a %s alert was not posted", guild.id, action.channel,
+                        problem, action.reason)
+            return False
+        told = await self._alert_by_dm(guild, text)
+        if told:
+            log.error("CRISIS ALERT: server %s's moderator channel %r %s; sent by DM to %d moderators instead. "
+                      "Fix the channel (/peerbot channel)", guild.id, action.channel, problem, told)
+        else:
+            log.critical("CRISIS ALERT REACHED NO MODERATOR: server %s's moderator channel %r %s and no moderator "
+                         "could be sent a DM (member %s)", guild.id, action.channel, problem, action.member_id)
+        return told > 0
+
+    def _alert_recipients(self, guild: discord.Guild) -> list[int]:
+        """The server owner, then members with a configured moderator role (from the cache)."""
+        found = [guild.owner_id] if guild.owner_id else []
+        for member in guild.members:
+            if member.bot:
+                continue
+            if any(str(r.id) in self.moderator_roles or r.name.lower() in self.moderator_roles for r in member.roles):
+                found.append(member.id)
+        return list(dict.fromkeys(found))[:ALERT_FALLBACK_RECIPIENTS]
+
+    async def _alert_by_dm(self, guild: discord.Guild, text: str) -> int:
+        told = 0
+        for user_id in self._alert_recipients(guild):
+            try:
+                user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
+                channel = user.dm_channel or await user.create_dm()
+                sent = await self._call("crisis alert DM", channel.send, text,
+                                        allowed_mentions=discord.AllowedMentions.none())
+            except (discord.HTTPException, OSError, asyncio.TimeoutError) as exc:
+                log.warning("crisis alert DM to moderator %s failed (status %s)", user_id, getattr(exc, "status", None))
+                continue
+            told += sent is not None
+        return told
 
     async def _reply(self, interaction: discord.Interaction, text: str) -> None:
         if interaction.response.is_done():
@@ -971,7 +1042,10 @@ def build_command_group(adapter: DiscordAdapter) -> app_commands.Group:
 # --------------------------------------------------------------------------------- CLI
 # ``peerbot run discord``, ``peerbot discord sync`` and ``peerbot discord invite`` call these;
 # each prints its own operator messages and returns an exit code.
-EXIT_OK, EXIT_CONFIG, EXIT_STARTUP = 0, 2, 1
+#: Exit codes: 0 after a stop (SIGTERM, SIGINT); 2 when peerbot cannot start (settings, a
+#: rejected token, privileged intents not enabled, Discord's API unreachable), with a message
+#: saying what to fix; 1 when the database is unavailable at start.
+EXIT_OK, EXIT_CONFIG = 0, 2
 
 
 def _load(args: Any) -> Any:
@@ -997,7 +1071,7 @@ async def _open_engine(settings: Any) -> tuple[Any, Any]:
     try:
         store = await open_store_from(settings)
     except (SchemaError, DatabaseUnavailable) as exc:
-        raise DiscordStartupError(str(exc)) from None
+        raise DiscordStartupError(str(exc), exit_code=1) from None
     return Engine(store, settings), store
 
 
@@ -1025,7 +1099,7 @@ def cli_run(args: Any) -> int:
         return asyncio.run(main())
     except DiscordStartupError as exc:
         print(f"peerbot: error: {exc}", file=sys.stderr)
-        return EXIT_STARTUP
+        return exc.exit_code
 
 
 def cli_sync(args: Any) -> int:
@@ -1052,7 +1126,7 @@ def cli_sync(args: Any) -> int:
         return asyncio.run(main())
     except DiscordStartupError as exc:
         print(f"peerbot: error: {exc}", file=sys.stderr)
-        return EXIT_STARTUP
+        return exc.exit_code
 
 
 def cli_invite(args: Any) -> int:
@@ -1080,6 +1154,6 @@ def cli_invite(args: Any) -> int:
             app_id = asyncio.run(lookup())
         except DiscordStartupError as exc:
             print(f"peerbot: error: {exc}", file=sys.stderr)
-            return EXIT_STARTUP
+            return exc.exit_code
     print(invite_url(app_id))
     return EXIT_OK

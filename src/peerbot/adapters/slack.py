@@ -47,6 +47,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import logging
 import re
 import time
@@ -88,6 +90,7 @@ from peerbot.events import (
     ModeratorCommand,
     NudgeFeedback,
 )
+from peerbot.runtime import carry_out
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -115,6 +118,16 @@ _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 
 CACHE_SECONDS = 300.0
+#: Distinct unknown members looked up (``users.info``, concurrently) per message; the rest of a
+#: message's mentions keep their ids. One message can carry thousands of mentions: looking
+#: each up would hold the message (a crisis too) behind thousands of calls.
+MENTION_LOOKUPS = 20
+#: How long a message waits for those look-ups before going on with ids.
+MENTION_LOOKUP_SECONDS = 2.0
+#: Members told by DM when a crisis alert cannot reach the moderator channel.
+ALERT_FALLBACK_RECIPIENTS = 10
+#: How far off Slack's request timestamp may be (Slack's own rule: five minutes).
+SIGNATURE_WINDOW_SECONDS = 300
 #: What a failing Web API call raises once slack_sdk's retries are spent.
 PLATFORM_FAILURES = (SlackClientError, OSError, asyncio.TimeoutError, aiohttp.ClientError)
 
@@ -204,6 +217,17 @@ def _check_message(event: dict[str, Any], message: Any) -> None:
         float(ts)
     except ValueError:
         raise MalformedPayload("message: ts is not a Slack timestamp") from None
+
+
+def signature_ok(secret: bytes, raw: bytes, timestamp: str | None, signature: str | None, now: float) -> bool:
+    """Slack's request signature (``v0=`` HMAC-SHA256 of ``v0:{timestamp}:{body}``), checked on
+    the raw bytes; a timestamp that is not a number, or over five minutes off, fails."""
+    if not timestamp or not signature or not timestamp.isascii() or not timestamp.isdigit():
+        return False
+    if abs(now - int(timestamp)) > SIGNATURE_WINDOW_SECONDS:
+        return False
+    expected = "v0=" + hmac.new(secret, b"v0:" + timestamp.encode() + b":" + raw, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))
 
 
 def _at(ts: Any) -> datetime:
@@ -325,11 +349,38 @@ class SlackAdapter:
     # -- serving --------------------------------------------------------------------------
 
     def web_app(self, path: str = "/slack/events") -> web.Application:
-        """HTTP mode: an aiohttp application answering Events API, commands and buttons."""
+        """HTTP mode: an aiohttp application answering Events API, commands and buttons.
+
+        The signature is checked on the raw bytes before anything parses the body (Bolt's
+        own handler parses first, so a non-JSON body or a non-numeric timestamp from anyone
+        became an HTTP 500 with a traceback): unsigned or badly signed requests get 401, a
+        signed request whose body cannot be read gets 400."""
+        from aiohttp import web
+        from slack_bolt.adapter.aiohttp import to_aiohttp_response
+        from slack_bolt.request.async_request import AsyncBoltRequest
+
         if not self.slack.signing_secret:
             # Without it anyone could post events: never serve HTTP unverified.
             raise ValueError("HTTP mode needs PEERBOT_SLACK__SIGNING_SECRET")
-        return self.app.web_app(path=path)
+        secret = self.slack.signing_secret.get_secret_value().encode()
+
+        async def events(request: web.Request) -> web.StreamResponse:
+            raw = await request.read()
+            if not signature_ok(secret, raw, request.headers.get("X-Slack-Request-Timestamp"),
+                                request.headers.get("X-Slack-Signature"), time.time()):
+                log.info("slack: request without a valid signature refused (401)")
+                return web.Response(status=401, text="invalid request signature")
+            try:
+                bolt_request = AsyncBoltRequest(body=raw.decode("utf-8"), query=request.query_string,
+                                                headers=request.headers)  # type: ignore[arg-type]
+            except (UnicodeDecodeError, ValueError, TypeError, AttributeError) as exc:
+                log.warning("slack: signed request with an unreadable body refused (400): %s", type(exc).__name__)
+                return web.Response(status=400, text="unreadable request body")
+            return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+
+        app = web.Application()
+        app.router.add_post(path, events)
+        return app
 
     async def start_socket_mode(self, *, ping_interval: float = 10) -> None:
         """Socket Mode: connect to Slack and keep the connection up (returns once connected)."""
@@ -337,9 +388,21 @@ class SlackAdapter:
 
         if not self.slack.app_token:
             raise ValueError("Socket Mode needs PEERBOT_SLACK__APP_TOKEN (an xapp- token)")
-        self._socket = AsyncSocketModeHandler(
-            self.app, self.slack.app_token.get_secret_value(), ping_interval=ping_interval
-        )
+        token = self.slack.app_token.get_secret_value()
+        # Asked once here, so a rejected token is one clear error: slack_sdk's connect loop
+        # retries any failure forever, logging a traceback each time.
+        try:
+            opened = await self.client.apps_connections_open(app_token=token)
+        except SlackApiError as exc:
+            error = exc.response.get("error") if exc.response is not None else "?"
+            raise SlackStartupError(
+                f"Slack refused the app token ({error}): check PEERBOT_SLACK__APP_TOKEN, an xapp- token "
+                "with the connections:write scope") from None
+        except PLATFORM_FAILURES as exc:
+            raise SlackStartupError(f"cannot reach Slack to open Socket Mode at {self.slack.api_url} "
+                                    f"({type(exc).__name__})") from None
+        self._socket = AsyncSocketModeHandler(self.app, token, ping_interval=ping_interval)
+        self._socket.client.wss_uri = opened["url"]  # the URL just issued: no second request
         await self._socket.connect_async()
 
     async def close(self) -> None:
@@ -509,11 +572,20 @@ class SlackAdapter:
         ))
 
     async def _readable(self, text: str) -> tuple[str, tuple[str, ...]]:
-        """Replace ``<@U123>`` mentions by ``@display name``; return the names too."""
+        """Replace ``<@U123>`` mentions by ``@display name``; return the names too.
+
+        Unknown members are looked up concurrently, at most ``MENTION_LOOKUPS`` per message
+        and for at most ``MENTION_LOOKUP_SECONDS``; any others keep their ids."""
+        matches = list(_MENTION.finditer(text))
+        if not matches:
+            return text, ()
+        unknown = dict.fromkeys(m.group(1) for m in matches if not m.group(2) and self._names.get(m.group(1)) is None)
+        if unknown:
+            await self._look_up_names(list(unknown)[:MENTION_LOOKUPS], skipped=max(0, len(unknown) - MENTION_LOOKUPS))
         names: list[str] = []
         out, last = [], 0
-        for match in _MENTION.finditer(text):
-            name = match.group(2) or await self._display_name(match.group(1))
+        for match in matches:
+            name = match.group(2) or self._names.get(match.group(1)) or match.group(1)
             names.append(name)
             out.append(text[last:match.start()])
             out.append("@" + name)
@@ -521,22 +593,41 @@ class SlackAdapter:
         out.append(text[last:])
         return "".join(out), tuple(dict.fromkeys(names))
 
-    async def _display_name(self, user_id: str) -> str:
-        cached = self._names.get(user_id)
-        if cached is not None:
-            return cached
-        name = user_id
+    async def _look_up_names(self, user_ids: list[str], *, skipped: int) -> None:
+        """Fill the name cache for ``user_ids`` (concurrently); one log line for all failures."""
+        tasks = [asyncio.ensure_future(self._fetch_name(u)) for u in user_ids]
+        done, pending = await asyncio.wait(tasks, timeout=MENTION_LOOKUP_SECONDS)
+        for task in pending:
+            task.cancel()
+        failed = [t.result() for t in done if not t.cancelled() and t.exception() is None and t.result()]
+        if failed or pending or skipped:
+            self.failed_calls += len(failed)
+            log.warning("slack: mentioned members shown by id: %d look-ups failed (%s), %d too slow, "
+                        "%d over the %d per message", len(failed), ", ".join(sorted(set(failed))) or "-",
+                        len(pending), skipped, MENTION_LOOKUPS)
+
+    async def _fetch_name(self, user_id: str) -> str:
+        """Look one member's display name up and cache it (the id when Slack can't say).
+        Returns Slack's error, or "" on success."""
+        name, error = user_id, ""
         try:
             user = (await self.client.users_info(user=user_id)).get("user") or {}
             profile = user.get("profile") or {}
             name = profile.get("display_name") or profile.get("real_name") or user.get("name") or user_id
-        except SlackClientError as exc:
-            self._report("users.info", exc)
-        return self._names.put(user_id, name)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") if exc.response is not None else "error")
+        except PLATFORM_FAILURES as exc:
+            error = type(exc).__name__
+        self._names.put(user_id, name)
+        return error
 
     async def _handle_command(self, ack: Any, command: dict[str, Any], respond: Any, context: Any) -> None:
         await ack()
         user_id = command.get("user_id", "")
+        problem = await self._unknown_channel(command.get("text") or "")
+        if problem is not None:
+            await self._call("response_url", respond(text=problem, response_type="ephemeral"))
+            return
         community = await self._community(context.team_id or command.get("team_id"))
         event = ModeratorCommand(
             event_id=f"cmd:{command.get('trigger_id') or time.time_ns()}",
@@ -567,6 +658,28 @@ class SlackAdapter:
         # The engine's answer replaces the nudge (so it can't be clicked twice), except for
         # "why?", which is shown below it.
         await self._dispatch(event, respond=respond, replace_original=match.group(1) != "why")
+
+    async def _unknown_channel(self, text: str) -> str | None:
+        """``channel PURPOSE CHANNEL`` naming a channel Slack does not know: the refusal
+        (nothing changes). Moving crisis alerts to a channel that does not exist would
+        silence them."""
+        words = text.split()
+        if len(words) != 3 or words[0].lower() != "channel" or words[2].lower() == "reset":
+            return None
+        ref = words[2]
+        mention = re.fullmatch(r"<#([A-Z0-9]+)(?:\|[^>]*)?>", ref)
+        try:
+            if mention or _CHANNEL_ID.match(ref):
+                found = await self.channel_name(mention.group(1) if mention else ref)
+            else:
+                found = await self.channel_id(ref)
+        except PLATFORM_FAILURES as exc:
+            self._report("conversations.list", exc)
+            return "Slack could not be asked whether that channel exists; nothing was changed. Try again."
+        if found:
+            return None
+        return (f"There is no channel {ref} that peerbot can see, so nothing was changed. Give an existing "
+                "channel (invite peerbot to a private one first).")
 
     async def member_roles(self, user_id: str) -> frozenset[str]:
         """Slack's equivalent of roles: the user groups a member is in, by id (``S0123``),
@@ -620,8 +733,8 @@ class SlackAdapter:
 
     async def _dispatch(self, event: Event, *, respond: Any = None, replace_original: bool = False) -> None:
         actions = await self.engine.handle(event)
-        for action in actions:
-            await self.perform(action, respond=respond, replace_original=replace_original)
+        await carry_out(actions, lambda action: self.perform(action, respond=respond,
+                                                             replace_original=replace_original))
 
     async def tick(self, team_id: str, now: datetime | None = None) -> None:
         """The runtime's heartbeat (every ~15 s): held welcomes and due prompts."""
@@ -631,8 +744,9 @@ class SlackAdapter:
         for action in await tick(await self._community(team_id), now or datetime.now(UTC)):
             await self.perform(action)
 
-    async def perform(self, action: Action, *, respond: Any = None, replace_original: bool = False) -> None:
+    async def perform(self, action: Action, *, respond: Any = None, replace_original: bool = False) -> bool | None:
         """Carry out one action; a failing call is reported and does not stop the others.
+        For an alert, returns whether a moderator was told.
 
         ``respond`` is the ``response_url`` of the slash command or button click being
         answered: replies to the person who clicked or typed go there (ephemeral).
@@ -663,13 +777,14 @@ class SlackAdapter:
             elif isinstance(action, PrivateMessage):
                 await self._dm(action.member_id, action.text)
             elif isinstance(action, AlertModerators):
-                await self._alert(action)
+                return await self._alert(action)
             elif isinstance(action, ReplyToModerator):
                 await self._reply(action, respond)
             else:
                 log.warning("slack: no translation for action %s", type(action).__name__)
         except PLATFORM_FAILURES as exc:  # a timeout or a reset too: reported, the next action still runs
             self._report(type(action).__name__, exc)
+        return None
 
     async def _post(self, action: Post) -> None:
         channel = await self.channel_id(action.channel)
@@ -758,11 +873,12 @@ class SlackAdapter:
         opened = await self.client.conversations_open(users=member_id)
         await self.client.chat_postMessage(channel=opened["channel"]["id"], text=text)
 
-    async def _alert(self, action: AlertModerators) -> None:
-        channel = await self.channel_id(action.channel)
-        if channel is None:
-            log.warning("slack: moderator channel not found (configured: %r)", action.channel)
-            return
+    async def _alert(self, action: AlertModerators) -> bool:
+        """Post the alert in the moderator channel; returns whether a moderator was told.
+
+        A crisis alert whose channel is missing or refuses the post goes by DM to the
+        configured moderators (user ids and user group members), else to the workspace's
+        admins and owners, and is logged as an error: it is never only a warning."""
         link = action.link
         if link is None and action.message_channel_id and action.message_id:
             try:
@@ -771,7 +887,58 @@ class SlackAdapter:
             except SlackClientError as exc:
                 self._report("chat.getPermalink", exc)
         text = action.text if link is None or link in action.text else f"{action.text}\n<{link}|View the message>"
-        await self.client.chat_postMessage(channel=channel, text=text, unfurl_links=False, unfurl_media=False)
+        problem = "not found"
+        try:
+            channel = await self.channel_id(action.channel)
+            if channel is not None:
+                await self.client.chat_postMessage(channel=channel, text=text, unfurl_links=False, unfurl_media=False)
+                return True
+        except PLATFORM_FAILURES as exc:
+            self._report("moderator alert", exc)
+            problem = "refused the post" if isinstance(exc, SlackApiError) else f"unreachable ({type(exc).__name__})"
+        if action.reason != "crisis":
+            log.warning("slack: moderator channel %r %s: a %s alert was not posted", action.channel, problem,
+                        action.reason)
+            return False
+        told = await self._alert_by_dm(text)
+        if told:
+            log.error("slack: CRISIS ALERT: the moderator channel %r %s; sent by DM to %d moderators instead. "
+                      "Fix the channel (peerbot channel moderators #name)", action.channel, problem, told)
+        else:
+            log.critical("slack: CRISIS ALERT REACHED NO MODERATOR: the moderator channel %r %s and no moderator "
+                         "could be sent a DM (member %s)", action.channel, problem, action.member_id)
+        return told > 0
+
+    async def _alert_by_dm(self, text: str) -> int:
+        """DM ``text`` to the moderators (see ``_alert``); returns how many got it."""
+        recipients = await self._alert_recipients()
+        results = await asyncio.gather(*(self._dm(member, text) for member in recipients), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                self._report("crisis alert DM", result)
+        return sum(not isinstance(r, BaseException) for r in results)
+
+    async def _alert_recipients(self) -> list[str]:
+        found = list(self.moderator_ids)
+        for group in sorted(self.moderator_groups):
+            try:
+                found += (await self.client.usergroups_users_list(usergroup=group)).get("users") or []
+            except PLATFORM_FAILURES as exc:
+                self._report("usergroups.users.list", exc)
+        if not found:
+            try:
+                cursor = None
+                for _ in range(10):  # at most 10 pages of 200 members
+                    page = await self.client.users_list(limit=200, cursor=cursor)
+                    found += [u["id"] for u in page.get("members") or []
+                              if (u.get("is_admin") or u.get("is_owner") or u.get("is_primary_owner"))
+                              and not u.get("deleted") and not u.get("is_bot") and not u.get("is_restricted")]
+                    cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                    if not cursor or len(found) >= ALERT_FALLBACK_RECIPIENTS:
+                        break
+            except PLATFORM_FAILURES as exc:
+                self._report("users.list", exc)
+        return list(dict.fromkeys(found))[:ALERT_FALLBACK_RECIPIENTS]
 
     async def _reply(self, action: ReplyToModerator, respond: Any) -> None:
         if respond is not None:
@@ -851,14 +1018,23 @@ class SlackAdapter:
 
 # ------------------------------------------------------------------------------ runtime
 
-EXIT_OK, EXIT_STARTUP, EXIT_CONFIG = 0, 1, 2
+#: Exit codes of ``peerbot run slack``: 0 after a stop (SIGTERM, SIGINT); 2 when it cannot
+#: start (settings, a rejected token, Slack unreachable, the port in use), with one line saying
+#: what to fix; 1 when the database is unavailable at start.
+EXIT_OK, EXIT_CONFIG = 0, 2
 TICK_SECONDS = 15.0
 #: How long a stop (SIGTERM) waits for the actions in flight.
 SHUTDOWN_SECONDS = 20.0
 
 
 class SlackStartupError(Exception):
-    """Settings or credentials that keep peerbot from serving Slack; one line for the user."""
+    """Settings or credentials that keep peerbot from serving Slack; one line for the user.
+    ``exit_code``: 2 for settings, credentials, Slack and the port; 1 when the database is
+    unavailable."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def _quiet_slack_logs() -> None:
@@ -897,7 +1073,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None,
     try:
         store = await open_store_from(settings)
     except (SchemaError, DatabaseUnavailable) as exc:
-        raise SlackStartupError(str(exc)) from None
+        raise SlackStartupError(str(exc), exit_code=1) from None
     adapter: SlackAdapter | None = None
     runner: web.AppRunner | None = None
     ticker: asyncio.Task[None] | None = None
@@ -917,7 +1093,12 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None,
             await runner.setup()
             # reuse_port: several worker processes may listen on one port (Linux).
             site = web.TCPSite(runner, settings.slack.host, settings.slack.port, reuse_port=True)
-            await site.start()
+            try:
+                await site.start()
+            except OSError as exc:
+                raise SlackStartupError(
+                    f"cannot listen on {settings.slack.host}:{settings.slack.port} ({exc.strerror or exc}): "
+                    "another program uses the port, or set PEERBOT_SLACK__PORT") from None
             port = site._server.sockets[0].getsockname()[1] if site._server else settings.slack.port  # type: ignore[union-attr]
             where = f"http://{settings.slack.host}:{port}/slack/events"
         else:
@@ -995,7 +1176,7 @@ def cli_run(args: Any) -> int:
         asyncio.run(main())
     except SlackStartupError as exc:
         print(f"peerbot: error: {exc}", file=sys.stderr)
-        return EXIT_STARTUP
+        return exc.exit_code
     except KeyboardInterrupt:
         pass
     return EXIT_OK
