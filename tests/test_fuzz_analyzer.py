@@ -19,8 +19,13 @@ from hypothesis import strategies as st
 
 from peerbot.tone import ToneReport, analyze
 from peerbot.tone import analyzer as analyzer_module
+from peerbot.tone import censor as censor_module
+from peerbot.tone import crisis as crisis_module
+from peerbot.tone import crisis_lexicon as cx
 from peerbot.tone import lexicon as lx
+from peerbot.tone import names as names_module
 from peerbot.tone import normalize as normalize_module
+from peerbot.tone import sentiment as sentiment_module
 from peerbot.tone.normalize import _LEET_TOKEN, _unleet, normalize
 
 ACTIONS = {"none", "nudge", "crisis"}
@@ -157,7 +162,7 @@ def test_an_emoji_flood_costs_no_more_than_plain_text() -> None:
 
 def _compiled_patterns() -> dict[str, re.Pattern[str]]:
     found: dict[str, re.Pattern[str]] = {}
-    for module in (analyzer_module, normalize_module):
+    for module in (analyzer_module, normalize_module, crisis_module, names_module, censor_module, sentiment_module):
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern):
                 found[f"{module.__name__.rsplit('.', 1)[-1]}.{name}"] = value
@@ -179,15 +184,15 @@ ENDINGS = ["", "!", "\x00ab1*>'-"]
 
 def test_every_pattern_is_collected() -> None:
     assert len(PATTERNS) > 100
-    tables = {"contempt": lx.CONTEMPT_PHRASES, "crisis": lx.CRISIS_PATTERNS, "gossip": lx.GOSSIP_MARKERS}
+    tables = {"contempt": lx.CONTEMPT_PHRASES, "crisis": cx.CRISIS_PATTERNS, "gossip": lx.GOSSIP_MARKERS}
     for table, patterns in tables.items():
         assert sum(k.startswith(f"phrases.{table}[") for k in PATTERNS) == len(patterns)
-    assert "normalize._SPACED_LETTERS" in PATTERNS and "analyzer._CAPITALISED" in PATTERNS
+    assert "normalize._SPACED_LETTERS" in PATTERNS and "names._CAPITALISED" in PATTERNS and "crisis._CRISIS_DEATH" in PATTERNS
 
 
 # How the analyzer runs a pattern, where it is not a search over the whole text: anchored at
 # the start of a sentence, or against one word.
-ANCHORED = {"analyzer._DWELLING_OPENS": "match", "analyzer._LAUGH_WORD": "fullmatch", "normalize._ORDINAL": "fullmatch"}
+ANCHORED = {"crisis._DWELLING_OPENS": "match", "analyzer._LAUGH_WORD": "fullmatch", "normalize._ORDINAL": "fullmatch"}
 
 
 def _run(pattern: re.Pattern[str], how: str, text: str) -> object:

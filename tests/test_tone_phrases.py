@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from peerbot.tone import crisis_lexicon as cx
 from peerbot.tone import lexicon as lx
 from peerbot.tone.analyzer import _PHRASES
 from peerbot.tone.phrases import PhraseBook, stretches
@@ -21,8 +22,8 @@ TABLES = {
     "sarcasm": lx.SARCASM_PHRASES,
     "gossip": lx.GOSSIP_MARKERS,
     "disagreement": lx.DISAGREEMENT_PHRASES,
-    "recovery": lx.RECOVERY_MARKERS,
-    "crisis": lx.CRISIS_PATTERNS,
+    "recovery": cx.RECOVERY_MARKERS,
+    "crisis": cx.CRISIS_PATTERNS,
     "help": lx.HELP_SEEKING,
 }
 PATTERNS = [(name, p) for name, table in TABLES.items() for p in table]

@@ -12,23 +12,22 @@ is linear in the text, so a megabyte of emoji is as safe as a greeting.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Set
 from dataclasses import dataclass
 
-import ahocorasick
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
+from peerbot.tone import crisis as crisis_rules
 from peerbot.tone import lexicon as lx
+from peerbot.tone.censor import CENSORED, uncensor
+from peerbot.tone.names import find_names
 from peerbot.tone.normalize import normalize
 from peerbot.tone.phrases import PhraseBook, Scan
+from peerbot.tone.sentiment import VADER_LEXICON as _VADER_LEXICON
+from peerbot.tone.sentiment import lexicon_valence as _lexicon_valence
+from peerbot.tone.sentiment import sentiment as _sentiment
 from peerbot.tone.report import DEFAULT_THRESHOLD, NUDGE_CATEGORIES, Cue, ToneReport
 
 __all__ = ["analyze"]
-
-_VADER = SentimentIntensityAnalyzer()
-_VADER_LEXICON: dict[str, float] = _VADER.lexicon
 
 # Every word that judges on its own: insults first, then judgements, then blame.
 _JUDGE_TABLE: dict[str, tuple[str, float]] = {
@@ -42,23 +41,6 @@ _VADER_JUDGING: dict[str, float] = {
     w: v for w, v in _VADER_LEXICON.items() if v <= -1.5 and w not in lx.FEELINGS and w not in lx.STATES
 }
 
-# VADER's cost grows faster than linearly with text length (26 s for 100 KB),
-# so long texts are scored in slices and averaged.
-_SENTIMENT_SLICE = 1_000
-_SENTIMENT_MAX_SLICES = 24
-# VADER first spells every emoji out in words ("face with tears of joy"), and
-# its negation check costs the square of the words: one slice of 1,000 emoji
-# took 1.2 s, a 100 KB message of them almost two minutes. A slice is cut
-# where its spelled-out length would pass twice the slice.
-_VADER_EMOJI: dict[str, int] = {k: len(v) + 1 for k, v in _VADER.emojis.items() if len(k) == 1}
-_VADER_EMOJI_MAX = max(_VADER_EMOJI.values())
-# A regex class of emoji is slow (they lie outside the Basic Multilingual Plane,
-# where re scans its ranges one by one); an automaton finds them in one C pass.
-_VADER_EMOJI_FINDER = ahocorasick.Automaton()
-for _emoji, _extra in _VADER_EMOJI.items():
-    _VADER_EMOJI_FINDER.add_word(_emoji, _extra)
-_VADER_EMOJI_FINDER.make_automaton()
-
 # Below this a nudge category is not worth reporting: the cues were faint.
 _MIN_NUDGE_SCORE = 0.2
 
@@ -70,9 +52,7 @@ _PHRASES = PhraseBook(
         "sarcasm": lx.SARCASM_PHRASES,
         "gossip": lx.GOSSIP_MARKERS,
         "disagreement": lx.DISAGREEMENT_PHRASES,
-        "crisis": lx.CRISIS_PATTERNS,
-        "crisis_parts": lx.CRISIS_DEATH + lx.CRISIS_SELF_ALONE,
-        "recovery": lx.RECOVERY_MARKERS,
+        **crisis_rules.PHRASE_GROUPS,
         "help": lx.HELP_SEEKING,
         # Only a hint that laughter may be present; the words decide.
         "laughter": ("lol", "lool", "lmao", "lmfao", "rofl", "haha", "hehe", "ahah", "kek", "lulz"),
@@ -81,18 +61,6 @@ _PHRASES = PhraseBook(
 )
 _WORDS = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 _SENSITIVE = re.compile(r"\b(?:" + "|".join(lx.SENSITIVE_PHRASES) + r")\b")
-_CRISIS_ANY = re.compile("|".join(lx.CRISIS_PATTERNS))
-_CRISIS_DEATH = re.compile("|".join(lx.CRISIS_DEATH))
-_CRISIS_SELF_ALONE = re.compile("|".join(lx.CRISIS_SELF_ALONE))
-_CRISIS_DWELLING = re.compile(lx.CRISIS_DWELLING)
-_FIRST_PERSON = re.compile(lx.FIRST_PERSON_MARKERS)
-_DWELLING_OPENS = re.compile(r"\s*(?:just |really |so |been |still |keep )?(?:thinking|want|wanna|wish|ready|planning|going to|gonna|praying|hoping|imagining|can't stop)\b")
-_SENTENCE_SPANS = re.compile(r"[^.!?\n]+")
-_CRISIS_NEGATED = re.compile("|".join(lx.CRISIS_NEGATIONS))
-_RECOVERY_ANY = re.compile("|".join(lx.RECOVERY_MARKERS))
-_CRISIS_NOW = re.compile(
-    r"\b(?:again|right now|tonight|today|last night|yesterday|this morning|just now|anymore|any more|lately|these days|still|thinking about|planning|going to|gonna|want to|wanna|wish)\b"
-)
 _OWN_RELATION = re.compile(r"\b(?:my|our) (?:(?:\w+ ){0,1})(?:" + "|".join(sorted(map(re.escape, lx.OWN_RELATIONS))) + r")s?\b")
 # Discord writes mentions "<@123>" or "<@!123>", Slack "<@U024BE7LH>" or "<@U024BE7LH|sam>".
 _LEADING_MENTIONS = re.compile(r"^(?:\s*(?:@[\w.-]+|<@[\w!|.-]+>)[,:]?)+\s*")
@@ -105,11 +73,7 @@ _LAUGH_WORD = re.compile(r"l+o+l+(?:o+l+)*|l+m+f*a+o+|ro+fl|(?:ha|he){2,}h?|a?ha
 _MOCKING_EMOJI = re.compile("[" + "".join(sorted(lx.MOCKING_EMOJI)) + "]")
 _SENTENCES = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _TOKEN = re.compile(r"<@[\w!|.-]+>|@[\w.-]+|[a-z0-9]+(?:['-][a-z0-9]+)*|\*+|[^\s\w]")
-_CAPITALISED = re.compile(r"(?<![\w'-])([A-Z][A-Za-z'-]*)(?=\s+([A-Za-z']+))?")
 _DOUBLES = re.compile(r"([a-z])\1")
-# A word with letters before its asterisks ("f**k", "a**hole"); markdown's
-# "**bold**" has none and is left alone.
-_CENSORED = re.compile(r"(?<![\w*])[a-z]+\*+[a-z]*(?![\w*])")
 
 _CONTRACTIONS = {
     "you're": ("you", "are"), "youre": ("you", "are"), "ur": ("your",), "u": ("you",),
@@ -150,32 +114,6 @@ _FILLERS = _COPULAS | lx.INTENSIFIERS | lx.DETERMINERS | {
     "obviously", "basically", "simply", "now", "again", "gonna", "going", "to", "must", "can", "could",
     "would", "should", "will", "might", "may", "has", "have", "had", "do", "does", "did", "ever", "ive",
 }
-_NOT_NAMES = frozenset(
-    """
-    i the a an this that these those my your our his her their its it he she they we you me us
-    what why how when where who which there here is are was were do does did can could would
-    should will just so and but or if because also then now today tomorrow tonight yesterday
-    yes no ok okay well oh hey hi hello thanks thank sorry please maybe honestly seriously really
-    everyone everybody someone somebody nobody anyone anybody people class group session module
-    next last first some all any every each both not never always sometimes great good welcome
-    happy god jesus lord christ monday tuesday wednesday thursday friday saturday sunday
-    january february march april may june july august september october november december
-    english spanish american life work school job home everything nothing something anything
-    traffic weather parking wifi internet homework exam quiz test book textbook app form website
-    food coffee day week month year meeting zoom phone computer bus train car room office
-    policy system government movie show game team song music article post thread chat channel
-    server bot name one two three love hate wow lol lmao omg ugh yeah yep nope sure fine
-    mom dad mum mother father sister brother husband wife partner boyfriend girlfriend
-    supervisor boss trainer teacher doctor nurse therapist counselor cohort snowstorm winter
-    summer spring fall autumn christmas holidays thanksgiving url user sir madam mr mrs ms dr
-    still though although while since unless until once after before during without about
-    """.split()
-)
-_NAME_FOLLOWERS = frozenset(
-    {"is", "was", "has", "had", "really", "always", "never", "just", "got", "said", "did", "thinks",
-     "thought", "keeps", "seems", "can", "cannot", "should", "will", "would", "told", "does",
-     "totally", "literally", "honestly", "clearly", "obviously", "acts", "acted", "talks", "needs"}
-)
 
 # Cue names moderators and members read; the nudge text is built from them.
 _TARGET_CUES = {
@@ -230,76 +168,6 @@ def _across_sentences(scores: list[float]) -> float:
     return _noisy_or([s * d for s, d in zip(ranked, _SENTENCE_DECAY)])
 
 
-def _vader_slice(text: str) -> str:
-    """``text``, cut where VADER's spelled-out emoji would make it too long to score fast."""
-    if text.isascii():
-        return text
-    # Each non-ASCII character adds at least one UTF-8 byte, and no emoji spells
-    # out longer than _VADER_EMOJI_MAX: most texts are clearly short enough.
-    if len(text) + (len(text.encode("utf-8")) - len(text)) * _VADER_EMOJI_MAX <= 2 * _SENTIMENT_SLICE:
-        return text
-    size = len(text)
-    for index, extra in _VADER_EMOJI_FINDER.iter(text):
-        size += extra
-        if size > 2 * _SENTIMENT_SLICE:
-            return text[:index]
-    return text
-
-
-def _sentiment(text: str) -> float:
-    if len(text) <= _SENTIMENT_SLICE:
-        return float(_VADER.polarity_scores(_vader_slice(text))["compound"])
-    total = 0.0
-    count = 0
-    for match in _SENTENCES.finditer(text):
-        piece = match.group(0).strip()
-        if not piece:
-            continue
-        total += _VADER.polarity_scores(_vader_slice(piece[:_SENTIMENT_SLICE]))["compound"]
-        count += 1
-        if count >= _SENTIMENT_MAX_SLICES * 4:
-            break
-    return total / count if count else 0.0
-
-
-def _lexicon_valence(tokens: list[str]) -> float:
-    """VADER's lexicon summed and squashed like its compound score, without
-    its per-call cost: good enough to tell a bitter sentence from a calm one."""
-    total = 0.0
-    for i, tok in enumerate(tokens):
-        v = _VADER_LEXICON.get(tok)
-        if v is not None:
-            if i and tokens[i - 1] in lx.NEGATIONS or (i > 1 and tokens[i - 2] in lx.NEGATIONS):
-                v = -0.74 * v
-            total += v
-    return total / (total * total + 15) ** 0.5
-
-
-def _find_names(cased: str, extra: Iterable[str]) -> frozenset[str]:
-    """Capitalised words that look like people's names, lower-cased."""
-    names = {n.lower().lstrip("@") for n in extra if n}
-    for match in _CAPITALISED.finditer(cased, 0, 20_000):
-        word = match.group(1)
-        if (word.isupper() and len(word) > 1) or len(word) < 2:
-            continue
-        possessive = word.endswith("'s")
-        key = (word[:-2] if possessive else word).lower()
-        if key in _NOT_NAMES or key in _VADER_LEXICON or key in lx.PERSON_NOUNS or key in lx.GROUP_NOUNS:
-            continue
-        if key in lx.JUDGEMENTS or key in lx.PERSON_INSULTS or key in lx.FEELINGS or key.endswith("ing"):
-            continue
-        k = match.start() - 1
-        while k >= 0 and cased[k].isspace():
-            k -= 1
-        if k < 0 or cased[k] in ".!?":
-            # A capital that opens a sentence proves nothing on its own.
-            following = (match.group(2) or "").lower()
-            if not (possessive or following in _NAME_FOLLOWERS):
-                continue
-        names.add(key)
-    return frozenset(names)
-
-
 def _tokens(sentence: str) -> list[str]:
     out: list[str] = []
     for tok in _TOKEN.findall(sentence):
@@ -311,27 +179,6 @@ def _tokens(sentence: str) -> list[str]:
         else:
             out.append(tok)
     return out
-
-
-@functools.lru_cache(maxsize=512)
-def _uncensor(token: str) -> str | None:
-    """Match "a**hole" or "f*ck" against the insult and profanity lists."""
-    pattern = re.compile("".join("[a-z]{1,3}" if c == "*" else re.escape(c) for c in re.sub(r"\*+", "*", token)))
-    for word in _CENSORABLE:
-        if pattern.fullmatch(word):
-            return word
-    return None
-
-
-# What a censored word most likely hides: swearing first, then insults, then
-# judgements, shortest and then alphabetical within each. A fixed order, so
-# "d****" reads the same in every process (set order changes with the hash seed).
-_CENSORABLE = [
-    *sorted(lx.PROFANITY, key=lambda w: (len(w), w)),
-    *sorted(set(lx.PERSON_INSULTS) - lx.PROFANITY, key=lambda w: (len(w), w)),
-    *sorted(set(lx.JUDGEMENTS) - set(lx.PERSON_INSULTS) - lx.PROFANITY, key=lambda w: (len(w), w)),
-]
-
 
 
 # Who a word refers to. Pronouns outrank names; names outrank role nouns.
@@ -510,8 +357,8 @@ def _read_sentence(sentence: str, tokens: list[str], names: frozenset[str], tall
         pending.append((jkind, weight, word, target or ""))
 
     if "*" in sentence:
-        for match in _CENSORED.finditer(sentence):
-            word = _uncensor(match.group(0))
+        for match in CENSORED.finditer(sentence):
+            word = uncensor(match.group(0))
             if word in lx.PERSON_INSULTS:
                 pending.append(("insult", lx.PERSON_INSULTS[word], word, ""))
             elif word in lx.PROFANITY:
@@ -552,53 +399,6 @@ def _read_sentence(sentence: str, tokens: list[str], names: frozenset[str], tall
     return sentence_targets
 
 
-def _composed_crisis(lower: str) -> list[re.Match[str]]:
-    """Crisis said in parts: death or ending, and wanting or dwelling on it, by the speaker."""
-    found: list[re.Match[str]] = []
-    for sentence in _SENTENCE_SPANS.finditer(lower):
-        # Searching within the sentence's span gives matches placed in the whole text.
-        start, end = sentence.span()
-        alone = _CRISIS_SELF_ALONE.search(lower, start, end)
-        if alone and _FIRST_PERSON.search(lower, start, end):
-            found.append(alone)
-            continue
-        death = _CRISIS_DEATH.search(lower, start, end)
-        if death and _CRISIS_DWELLING.search(lower, start, end):
-            # The speaker's own thought: "I", or a sentence that opens with the
-            # thought itself ("Thinking about ending things").
-            if _FIRST_PERSON.search(lower, start, end) or _DWELLING_OPENS.match(lower, start, end):
-                found.append(death)
-    return found
-
-
-def _crisis(lower: str, scan: Scan) -> tuple[str, tuple[str, ...]] | None:
-    """("crisis" | "recovery", phrases) when self-harm or suicidal language is present."""
-    matches = [m for m, _ in scan.matches("crisis", lower)]
-    if scan.could_match("crisis_parts"):
-        matches += _composed_crisis(lower)
-    if not matches:
-        return None
-    negated = [m.span() for m in _CRISIS_NEGATED.finditer(lower)]
-    live = [m.group(0) for m in matches if not any(m.start() < nb and na < m.end() for na, nb in negated)]
-    if not live:
-        return None
-    hits = tuple(dict.fromkeys(live))
-    if scan.search("recovery", lower) and not _present_crisis(lower):
-        return "recovery", tuple(hits)
-    return "crisis", hits
-
-
-_CLAUSES = re.compile(r"[.!?;,\n]|\b(?:and|but|though|although|yet)\b")
-
-
-def _present_crisis(lower: str) -> bool:
-    """A recovery story that slides back into the present is a crisis now."""
-    for sentence in _CLAUSES.split(lower):
-        if (_CRISIS_ANY.search(sentence) or _composed_crisis(sentence)) and _CRISIS_NOW.search(sentence) and not _RECOVERY_ANY.search(sentence):
-            return True
-    return False
-
-
 def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[str] = ()) -> ToneReport:
     """Decide what peerbot should do about one message.
 
@@ -616,7 +416,7 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
     cues: list[Cue] = [Cue("obfuscation", (t,), 0.0) for t in norm.tricks]
 
     scan = _PHRASES.scan(lower)
-    crisis = _crisis(lower, scan) if scan.could_match("crisis") or scan.could_match("crisis_parts") else None
+    crisis = crisis_rules.detect(lower, scan) if crisis_rules.may_be_crisis(scan) else None
     if crisis is not None and crisis[0] == "crisis":
         cues.append(Cue("crisis language", crisis[1], 1.0))
         return ToneReport(action="crisis", category="crisis", score=1.0, sentiment=sentiment, cues=tuple(cues))
@@ -646,7 +446,7 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
     # the message's words are counted.
     walk = tricks or contempt or "*" in body or not words.isdisjoint(_JUDGING_WORDS)
     needs_names = walk or sarcasm or gossip or laughter or emoji
-    names_found = _find_names(norm.cased, names) if needs_names else frozenset()
+    names_found = find_names(norm.cased, names) if needs_names else frozenset()
     sentence_scores: list[float] = []
     if walk:
         for sentence in _SENTENCES.findall(body):
