@@ -21,11 +21,9 @@ loopback fake in tests.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import logging
 import re
-import signal
 import sys
 import time
 from collections import Counter
@@ -54,7 +52,6 @@ from peerbot.events import (
     Channel,
     Community,
     DirectMessage,
-    Delivered,
     Event,
     Member,
     MemberJoined,
@@ -65,7 +62,8 @@ from peerbot.events import (
     NudgeFeedback,
 )
 from peerbot.prompts import THEMES
-from peerbot.runtime import carry_out
+from peerbot import runtime
+from peerbot.runtime import Runtime
 
 log = logging.getLogger("peerbot.discord")
 
@@ -114,13 +112,8 @@ T = TypeVar("T")
 
 
 # --------------------------------------------------------------------- operator errors
-class DiscordStartupError(Exception):
-    """Start-up failed for a reason the operator must fix; ``str()`` says how. ``exit_code``:
-    2 for settings, credentials and Discord itself, 1 when the database is unavailable."""
-
-    def __init__(self, message: str, exit_code: int = 2) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+class DiscordStartupError(runtime.StartupError):
+    """Start-up failed for a reason the operator must fix; ``str()`` says how."""
 
 
 def intents_message(requested: discord.Intents) -> str:
@@ -248,7 +241,6 @@ class _Handlers:
     async def on_ready(self) -> None:
         log.info("connected to Discord as bot %s in %d servers", self.user.id if self.user else "?",
                  len(self.guilds))  # type: ignore[attr-defined]
-        self.adapter.start_ticking()
 
 
 class PeerbotClient(_Handlers, discord.Client):
@@ -306,14 +298,11 @@ class DiscordAdapter:
         self.dm_fallback = dm_fallback
         self.prompt_thread = prompt_thread
         self.sync_on_start = sync_on_start
-        self.tick_interval = tick_interval
-        self._ticker: asyncio.Task[None] | None = None
+        self.runtime = Runtime(engine, self, tick_seconds=tick_interval, observer=observer)
         self.retries, self.retry_delay = retries, retry_delay
         self.call_timeout = call_timeout
-        self.in_flight = 0  # events being handled (a graceful stop waits for them)
         self._closing = False
-        self._stop = asyncio.Event()
-        self.observer = observer
+        self._connection: asyncio.Task[None] | None = None
         self.deliveries: list[Delivery] = []
         self.failures: Counter[str] = Counter()
         self.intents = required_intents()
@@ -380,6 +369,53 @@ class DiscordAdapter:
                 + (f", HTTP {status}" if status else "") + "): check the network, or PEERBOT_DISCORD__API_URL"
             ) from None
 
+    platform = PLATFORM
+
+    @property
+    def in_flight(self) -> int:
+        """Events being handled (a graceful stop waits for them)."""
+        return self.runtime.in_flight
+
+    def communities(self) -> list[Community]:
+        """This process's servers (its shards' guilds only)."""
+        return [self.community(guild) for guild in self.client.guilds]
+
+    def handlers(self) -> dict[type[Action], Callable[[Any, Any], Awaitable[Any]]]:
+        """The outbound table: one handler per action type (``context`` is the interaction
+        being answered, or None)."""
+        return {
+            Post: self._do_post,
+            PrivateNudge: self._do_nudge,
+            CrisisSupport: self._do_crisis,
+            PrivateMessage: self._do_private,
+            ReplyToModerator: self._do_reply,
+            AlertModerators: self._do_alert,
+        }
+
+    def report_failure(self, action: Action, exc: Exception) -> None:
+        # Never let one failing action stop the others; ids only in the log.
+        self.failures[type(action).__name__] += 1
+        log.error("could not perform %s for %s", type(action).__name__, action.community.key, exc_info=exc)
+
+    async def start(self) -> None:
+        """Log in, connect the gateway, and return once the servers are ready."""
+        await self.login()
+        self._connection = asyncio.create_task(self.connect(), name="peerbot-discord-gateway")
+        ready = asyncio.ensure_future(self.client.wait_until_ready())
+        await asyncio.wait({ready, self._connection}, return_when=asyncio.FIRST_COMPLETED)
+        if self._connection.done():
+            ready.cancel()
+            self._connection.result()  # DiscordStartupError (intents, token) or whatever ended it
+
+    async def serving(self) -> None:
+        if self._connection is not None:
+            await self._connection
+
+    async def stop(self) -> None:
+        """Take no new events; the runtime then drains what is in flight and closes."""
+        self._closing = True
+        log.info("stopping: finishing what is in flight")
+
     async def run(self) -> None:
         """Log in and stay connected until closed. Operator problems raise DiscordStartupError."""
         await self.login()
@@ -396,30 +432,18 @@ class DiscordAdapter:
                 raise DiscordStartupError("Discord rejected the bot token at the gateway (4004)") from None
             raise
         finally:
-            if self._ticker is not None:
-                self._ticker.cancel()
             if not self.client.is_closed():
                 await self.client.close()
 
     async def close(self) -> None:
-        if self._ticker is not None:
-            self._ticker.cancel()
+        self._closing = True
         await self.client.close()
 
     async def shutdown(self, timeout: float = 20.0) -> int:
-        """Stop gracefully (SIGTERM): no further clock ticks (the one running finishes), wait
-        up to ``timeout`` for the events in flight to carry out their actions, then
-        disconnect. Returns how many events were still running when the wait ended."""
-        self._closing = True
-        self._stop.set()
-        log.info("stopping: finishing what is in flight")
-        deadline = time.monotonic() + timeout
-        if self._ticker is not None and not self._ticker.done():
-            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
-                await asyncio.wait_for(asyncio.shield(self._ticker), timeout)
-        while self.in_flight and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)
-        left = self.in_flight
+        """Stop gracefully: take no new events, wait up to ``timeout`` for the events in
+        flight to carry out their actions, then disconnect. Returns how many still ran."""
+        await self.stop()
+        left = await self.runtime.drain(timeout)
         if left:
             log.warning("stopping with %d events still being handled after %.0f s", left, timeout)
         else:
@@ -427,35 +451,9 @@ class DiscordAdapter:
         await self.close()
         return left
 
-    def start_ticking(self) -> None:
-        """Start the clock that asks the engine for due prompts and held welcomes (once)."""
-        if self._ticker is None and self.tick_interval > 0:
-            self._ticker = asyncio.create_task(self._tick_loop(), name="peerbot-discord-tick")
-
-    async def _tick_loop(self) -> None:
-        while not self.client.is_closed() and not self._closing:
-            await self.tick()
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), self.tick_interval)
-
     async def tick(self, now: datetime | None = None) -> list[Action]:
         """One clock tick for every server this process serves (its shards' guilds only)."""
-        now = now or datetime.now(timezone.utc)
-        done: list[Action] = []
-        for guild in list(self.client.guilds):
-            try:
-                actions = await self.engine.tick(self.community(guild), now)
-            except Exception:
-                log.exception("engine tick failed for discord:%s", guild.id)
-                continue
-            for action in actions:
-                try:
-                    await self.perform(action)
-                except Exception:
-                    self.failures[type(action).__name__] += 1
-                    log.exception("could not perform %s for discord:%s", type(action).__name__, guild.id)
-            done += actions
-        return done
+        return await self.runtime.tick(now)
 
     async def sync_commands(self, guild_id: int | None = None) -> list[app_commands.AppCommand]:
         """Register the slash commands: globally, or in one server (instant, for testing)."""
@@ -612,29 +610,8 @@ class DiscordAdapter:
         ))
 
     async def dispatch(self, event: Event, interaction: discord.Interaction | None = None) -> list[Action]:
-        started = time.perf_counter()
-        self.in_flight += 1
-        try:
-            try:
-                actions = list(await self.engine.handle(event))
-            except Exception:
-                log.exception("engine failed on %s %s", type(event).__name__, event.event_id)
-                actions = []
-            await carry_out(actions, lambda action: self._perform_isolated(action, interaction))
-        finally:
-            self.in_flight -= 1
-        if self.observer is not None:
-            self.observer(event, actions, time.perf_counter() - started)
-        return actions
-
-    async def _perform_isolated(self, action: Action, interaction: discord.Interaction | None) -> Any:
-        try:
-            return await self.perform(action, interaction)
-        except Exception:
-            # Never let one failing action stop the others; ids only in the log.
-            self.failures[type(action).__name__] += 1
-            log.exception("could not perform %s for %s", type(action).__name__, action.community.key)
-            return None
+        # Also while stopping: Discord does not send an event twice, and the drain waits for it.
+        return await self.runtime.handle(event, interaction)
 
     # ------------------------------------------------------------ translation out
     async def _call(self, what: str, func: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T | None:
@@ -681,31 +658,37 @@ class DiscordAdapter:
         return None
 
     async def perform(self, action: Action, interaction: discord.Interaction | None = None) -> Any:
-        """Carry out one action; for an alert, returns whether a moderator was told."""
-        if isinstance(action, ReplyToModerator) and interaction is not None:
+        """Carry out one action through the runtime (isolated); for an alert, returns whether
+        a moderator was told."""
+        return await self.runtime.perform(action, interaction)
+
+    async def _do_post(self, action: Post, interaction: discord.Interaction | None) -> None:
+        await self._post(action)
+
+    async def _do_nudge(self, action: PrivateNudge, interaction: discord.Interaction | None) -> None:
+        view = feedback_view(action.community.id, action.nudge_id, action.feedback_choices)
+        via = await self._private("nudge", action.community, action.member_id, action.channel_id, action.text, view)
+        await self.runtime.delivered(action.community, "nudge", action.message_id, via)
+
+    async def _do_crisis(self, action: CrisisSupport, interaction: discord.Interaction | None) -> None:
+        via = await self._private("crisis", action.community, action.member_id, action.channel_id, action.text)
+        if action.message_id:
+            await self.runtime.delivered(action.community, "crisis", action.message_id, via)
+
+    async def _do_private(self, action: PrivateMessage, interaction: discord.Interaction | None) -> None:
+        if interaction is not None and interaction.user.id == int(action.member_id):
             await self._reply(interaction, action.text)
-        elif isinstance(action, Post):
-            await self._post(action)
-        elif isinstance(action, PrivateNudge):
-            view = feedback_view(action.community.id, action.nudge_id, action.feedback_choices)
-            via = await self._private("nudge", action.community, action.member_id, action.channel_id, action.text, view)
-            await self._report(action.community, "nudge", action.message_id, via)
-        elif isinstance(action, CrisisSupport):
-            via = await self._private("crisis", action.community, action.member_id, action.channel_id, action.text)
-            if action.message_id:
-                await self._report(action.community, "crisis", action.message_id, via)
-        elif isinstance(action, PrivateMessage):
-            if interaction is not None and interaction.user.id == int(action.member_id):
-                await self._reply(interaction, action.text)
-            else:
-                await self._private("private", action.community, action.member_id, None, action.text)
-        elif isinstance(action, ReplyToModerator):
-            await self._private("reply", action.community, action.member_id, None, action.text)
-        elif isinstance(action, AlertModerators):
-            return await self._alert(action)
         else:
-            log.warning("no Discord translation for %s", type(action).__name__)
-        return None
+            await self._private("private", action.community, action.member_id, None, action.text)
+
+    async def _do_reply(self, action: ReplyToModerator, interaction: discord.Interaction | None) -> None:
+        if interaction is not None:
+            await self._reply(interaction, action.text)
+        else:
+            await self._private("reply", action.community, action.member_id, None, action.text)
+
+    async def _do_alert(self, action: AlertModerators, interaction: discord.Interaction | None) -> bool:
+        return await self._alert(action)
 
     async def _post(self, action: Post) -> None:
         guild = self._guild(action.community)
@@ -730,21 +713,11 @@ class DiscordAdapter:
         message = await self._call(f"post {action.kind}", send)
         if message is not None and action.kind == "prompt" and action.ref:
             # Replies to it (in its thread, or as Discord replies) are counted for moderators.
-            await self._report(action.community, "prompt", action.ref, "channel", str(message.id))
+            await self.runtime.delivered(action.community, "prompt", action.ref, "channel", str(message.id))
         if message is not None and action.kind == "prompt" and self.prompt_thread and message.guild is not None:
             stamp = message.created_at.strftime("%b %d")
             await self._call("open prompt thread", message.create_thread, name=f"Replies to today's prompt ({stamp})",
                              auto_archive_duration=1440)
-
-    async def _report(self, community: Community, what: str, ref: str, via: str, message_id: str | None = None) -> None:
-        """Tell the engine how an action was delivered (kept for moderators' stats, ids only)."""
-        try:
-            await self.engine.handle(Delivered(
-                event_id=f"discord:delivered:{what}:{ref}", community=community, at=datetime.now(timezone.utc),
-                what=what, ref=ref, via=via, message_id=message_id,  # type: ignore[arg-type]
-            ))
-        except Exception:
-            log.exception("could not record the delivery of a %s in %s", what, community.key)
 
     async def _private(
         self,
@@ -1042,10 +1015,10 @@ def build_command_group(adapter: DiscordAdapter) -> app_commands.Group:
 # --------------------------------------------------------------------------------- CLI
 # ``peerbot run discord``, ``peerbot discord sync`` and ``peerbot discord invite`` call these;
 # each prints its own operator messages and returns an exit code.
-#: Exit codes: 0 after a stop (SIGTERM, SIGINT); 2 when peerbot cannot start (settings, a
-#: rejected token, privileged intents not enabled, Discord's API unreachable), with a message
+#: Exit codes (see ``peerbot.runtime``): 0 after a stop; 2 when peerbot cannot start (settings,
+#: a rejected token, privileged intents not enabled, Discord's API unreachable), with a message
 #: saying what to fix; 1 when the database is unavailable at start.
-EXIT_OK, EXIT_CONFIG = 0, 2
+EXIT_OK, EXIT_CONFIG = runtime.EXIT_OK, runtime.EXIT_CONFIG
 
 
 def _load(args: Any) -> Any:
@@ -1064,42 +1037,14 @@ def _setup_logging(settings: Any) -> None:
     _quiet_discord_logs()
 
 
-async def _open_engine(settings: Any) -> tuple[Any, Any]:
-    from peerbot.engine import Engine
-    from peerbot.store import DatabaseUnavailable, SchemaError, open_store_from
-
-    try:
-        store = await open_store_from(settings)
-    except (SchemaError, DatabaseUnavailable) as exc:
-        raise DiscordStartupError(str(exc), exit_code=1) from None
-    return Engine(store, settings), store
+async def _make_adapter(engine: Any, settings: Any) -> DiscordAdapter:
+    return DiscordAdapter.from_settings(engine, settings)
 
 
 def cli_run(args: Any) -> int:
-    """``peerbot run discord``: connect and serve until interrupted (SIGINT/SIGTERM)."""
-    settings = _load(args)
-    if settings is None:
-        return EXIT_CONFIG
-    _setup_logging(settings)
-
-    async def main() -> int:
-        engine, store = await _open_engine(settings)
-        try:
-            adapter = DiscordAdapter.from_settings(engine, settings)
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                with contextlib.suppress(NotImplementedError, RuntimeError):
-                    loop.add_signal_handler(sig, lambda: asyncio.ensure_future(adapter.shutdown()))
-            await adapter.run()
-            return EXIT_OK
-        finally:
-            await store.close()
-
-    try:
-        return asyncio.run(main())
-    except DiscordStartupError as exc:
-        print(f"peerbot: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+    """``peerbot run discord``: connect and serve until SIGTERM or SIGINT (exit codes in
+    ``peerbot.runtime``)."""
+    return runtime.run(args, _make_adapter, quiet_logs=_quiet_discord_logs)
 
 
 def cli_sync(args: Any) -> int:

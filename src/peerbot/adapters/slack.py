@@ -55,7 +55,7 @@ import time
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import aiohttp
 from slack_bolt.app.async_app import AsyncApp
@@ -79,7 +79,6 @@ from peerbot.actions import (
 from peerbot.events import (
     Channel,
     Community,
-    Delivered,
     DirectMessage,
     Event,
     Member,
@@ -90,7 +89,8 @@ from peerbot.events import (
     ModeratorCommand,
     NudgeFeedback,
 )
-from peerbot.runtime import carry_out
+from peerbot import runtime
+from peerbot.runtime import Runtime
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -169,8 +169,11 @@ def guard_logs() -> None:
             logger.addFilter(PAYLOAD_FILTER)
 
 
-class Handles(Protocol):
-    async def handle(self, event: Event) -> list[Action]: ...
+class Respond(NamedTuple):
+    """The answer channel of the slash command or button click being handled."""
+
+    respond: Any  # Bolt's respond(): posts to the response URL
+    replace_original: bool = False
 
 
 class _Ttl:
@@ -261,7 +264,7 @@ class SlackAdapter:
 
     def __init__(
         self,
-        engine: Handles,
+        engine: Any,
         settings: Settings,
         *,
         client: AsyncWebClient | None = None,
@@ -269,7 +272,7 @@ class SlackAdapter:
         process_before_response: bool = False,
     ) -> None:
         guard_logs()
-        self.engine = engine
+        self.runtime = Runtime(engine, self)
         self.settings = settings
         self.slack = settings.slack
         self.client = client or web_client(self.slack)
@@ -285,11 +288,7 @@ class SlackAdapter:
         configured = list(moderators if moderators is not None else getattr(self.slack, "moderators", ()))
         self.moderator_ids = {m for m in configured if not m.startswith("S")}
         self.moderator_groups = {m for m in configured if m.startswith("S")}
-        #: Listener runs finished (tests and health checks read these; no texts, only counts).
-        self.handled = 0
-        self.in_flight = 0
         self.failed_calls = 0
-        self._done = asyncio.Condition()
         self._channels = _Ttl()
         self._names = _Ttl(seconds=3600)
         self._admins = _Ttl(seconds=60)
@@ -300,7 +299,48 @@ class SlackAdapter:
         self._teams: dict[str, tuple[str, str]] = {}  # team id -> (name, https://x.slack.com/)
         self._threads = _Ttl(seconds=600)  # (channel, message ts) -> thread ts, for nudges in threads
         self._socket: AsyncSocketModeHandler | None = None
+        self._runner: web.AppRunner | None = None
+        self.team_id = ""
+        #: Where it serves once started: the HTTP URL, or "socket".
+        self.where = ""
+        self._stopped = asyncio.Event()
         self._register()
+
+    platform = PLATFORM
+
+    @property
+    def handled(self) -> int:
+        """Listener runs finished (tests and health checks read this; a count, no text)."""
+        return self.runtime.handled
+
+    @property
+    def in_flight(self) -> int:
+        return self.runtime.in_flight
+
+    def handlers(self) -> dict[type[Action], Callable[[Any, Any], Awaitable[Any]]]:
+        """The outbound table: one handler per action type (``context`` is a ``Respond``)."""
+        return {
+            Post: self._do_post,
+            PrivateNudge: self._do_nudge,
+            CrisisSupport: self._do_crisis,
+            PrivateMessage: self._do_private,
+            AlertModerators: self._do_alert,
+            ReplyToModerator: self._do_reply,
+        }
+
+    def report_failure(self, action: Action, exc: Exception) -> None:
+        if isinstance(exc, PLATFORM_FAILURES):
+            self._report(type(action).__name__, exc)
+            return
+        # Never the exception's message (it may quote the payload): its type and where.
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        log.error("slack: %s failed after %s at %s:%d", type(action).__name__, type(exc).__name__,
+                  where.filename.rsplit("/", 1)[-1], where.lineno)
+
+    def communities(self) -> list[Community]:
+        if not self.team_id:
+            return []
+        return [Community(PLATFORM, self.team_id, self._teams.get(self.team_id, ("", ""))[0])]
 
     # -- wiring ---------------------------------------------------------------------------
 
@@ -314,37 +354,24 @@ class SlackAdapter:
 
     @contextlib.asynccontextmanager
     async def _listener_run(self) -> AsyncIterator[None]:
-        self.in_flight += 1
-        try:
-            yield
-        except MalformedPayload as exc:
-            log.warning("slack: malformed payload skipped: %s", exc)
-        except Exception as exc:
-            # Never the exception's message (it may quote the payload): its type and where.
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            log.error("slack: event skipped after %s at %s:%d", type(exc).__name__,
-                      where.filename.rsplit("/", 1)[-1], where.lineno)
-        finally:
-            self.in_flight -= 1
-            async with self._done:
-                self.handled += 1
-                self._done.notify_all()
+        async with self.runtime.track():
+            try:
+                yield
+            except MalformedPayload as exc:
+                log.warning("slack: malformed payload skipped: %s", exc)
+            except Exception as exc:
+                # Never the exception's message (it may quote the payload): its type and where.
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                log.error("slack: event skipped after %s at %s:%d", type(exc).__name__,
+                          where.filename.rsplit("/", 1)[-1], where.lineno)
 
     async def drain(self, timeout: float = 10.0) -> int:
-        """Wait (up to ``timeout``) for the listener runs in flight to finish, e.g. before
-        stopping: the actions they decided are still carried out. Returns how many were
-        still running when the wait ended (0: all finished)."""
-        deadline = time.monotonic() + timeout
-        async with self._done:
-            while self.in_flight and time.monotonic() < deadline:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._done.wait(), max(0.0, deadline - time.monotonic()))
-        return self.in_flight
+        """Wait (up to ``timeout``) for the listener runs in flight; returns how many still run."""
+        return await self.runtime.drain(timeout)
 
     async def wait_handled(self, count: int, timeout: float = 3.0) -> None:
         """Wait until ``count`` listener runs have finished (for tests and benchmarks)."""
-        async with self._done:
-            await asyncio.wait_for(self._done.wait_for(lambda: self.handled >= count), timeout)
+        await self.runtime.wait_handled(count, timeout)
 
     # -- serving --------------------------------------------------------------------------
 
@@ -405,10 +432,57 @@ class SlackAdapter:
         self._socket.client.wss_uri = opened["url"]  # the URL just issued: no second request
         await self._socket.connect_async()
 
-    async def close(self) -> None:
+    async def start(self) -> None:
+        """Check the bot token, then listen (HTTP mode) or connect (Socket Mode)."""
+        from aiohttp import web
+
+        check_settings(self.slack)
+        try:
+            auth = await self.client.auth_test()
+        except SlackApiError as exc:
+            raise SlackStartupError(f"Slack refused the bot token: {exc.response.get('error')}") from None
+        except (SlackClientError, OSError) as exc:
+            raise SlackStartupError(f"cannot reach the Slack API at {self.slack.api_url} ({type(exc).__name__})") from None
+        self.team_id = auth.get("team_id") or ""
+        url = auth.get("url") or ""
+        self._teams[self.team_id] = (auth.get("team") or "", url if url.endswith("/") or not url else url + "/")
+        if self.slack.mode == "http":
+            app = self.web_app()
+            app.router.add_get("/healthz", _healthz)
+            self._runner = web.AppRunner(app, access_log=None)
+            await self._runner.setup()
+            # reuse_port: several worker processes may listen on one port (Linux).
+            site = web.TCPSite(self._runner, self.slack.host, self.slack.port, reuse_port=True)
+            try:
+                await site.start()
+            except OSError as exc:
+                raise SlackStartupError(
+                    f"cannot listen on {self.slack.host}:{self.slack.port} ({exc.strerror or exc}): "
+                    "another program uses the port, or set PEERBOT_SLACK__PORT") from None
+            port = site._server.sockets[0].getsockname()[1] if site._server else self.slack.port  # type: ignore[union-attr]
+            self.where = f"http://{self.slack.host}:{port}/slack/events"
+        else:
+            await self.start_socket_mode()
+            self.where = "socket"
+        log.info("peerbot serving Slack workspace %s (%s)", self.team_id,
+                 "Socket Mode" if self.where == "socket" else self.where)
+
+    async def serving(self) -> None:
+        await self._stopped.wait()
+
+    async def stop(self) -> None:
+        """Take no new events: stop listening (requests in progress are still answered), or
+        close the Socket Mode connection."""
+        self._stopped.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
+
+    async def close(self) -> None:
+        await self.stop()
 
     # -- Slack -> core --------------------------------------------------------------------
 
@@ -480,8 +554,7 @@ class SlackAdapter:
         if not user_id or user_id == context.get("bot_user_id"):
             return
         community = await self._community(context.team_id)
-        effective = getattr(self.engine, "community_settings", None)
-        settings = await effective(community) if effective else self.settings.for_community(community.key)
+        settings = await self.runtime.engine.community_settings(community)  # type: ignore[attr-defined]
         welcome = settings.welcome.channel
         if not await self._is_channel(event.get("channel", ""), welcome):
             return
@@ -732,59 +805,53 @@ class SlackAdapter:
     # -- core -> Slack --------------------------------------------------------------------
 
     async def _dispatch(self, event: Event, *, respond: Any = None, replace_original: bool = False) -> None:
-        actions = await self.engine.handle(event)
-        await carry_out(actions, lambda action: self.perform(action, respond=respond,
-                                                             replace_original=replace_original))
+        await self.runtime.handle(event, Respond(respond, replace_original) if respond is not None else None)
 
-    async def tick(self, team_id: str, now: datetime | None = None) -> None:
-        """The runtime's heartbeat (every ~15 s): held welcomes and due prompts."""
-        tick = getattr(self.engine, "tick", None)
-        if tick is None:
-            return
-        for action in await tick(await self._community(team_id), now or datetime.now(UTC)):
-            await self.perform(action)
+    async def tick(self, team_id: str, now: datetime | None = None) -> list[Action]:
+        """One clock tick for the workspace: held welcomes and due prompts."""
+        return await self.runtime.tick(now, [await self._community(team_id)])
 
-    async def perform(self, action: Action, *, respond: Any = None, replace_original: bool = False) -> bool | None:
-        """Carry out one action; a failing call is reported and does not stop the others.
-        For an alert, returns whether a moderator was told.
+    async def perform(self, action: Action, *, respond: Any = None, replace_original: bool = False) -> Any:
+        """Carry out one action through the runtime (isolated); for an alert, returns whether
+        a moderator was told."""
+        return await self.runtime.perform(action, Respond(respond, replace_original) if respond is not None else None)
 
-        ``respond`` is the ``response_url`` of the slash command or button click being
-        answered: replies to the person who clicked or typed go there (ephemeral).
-        """
+    async def _do_post(self, action: Post, context: Respond | None) -> None:
+        await self._post(action)
+
+    async def _do_nudge(self, action: PrivateNudge, context: Respond | None) -> None:
+        via = "ephemeral"
         try:
-            if isinstance(action, Post):
-                await self._post(action)
-            elif isinstance(action, PrivateNudge):
-                via = "ephemeral"
-                try:
-                    await self._nudge(action)
-                except SlackClientError as exc:
-                    self._report("PrivateNudge", exc)
-                    via = "failed"
-                await self._delivered(action.community, "nudge", action.message_id, via)
-            elif isinstance(action, CrisisSupport) and action.message_id:
-                try:
-                    via = await self._crisis_private(action)
-                except PLATFORM_FAILURES as exc:
-                    self._report("CrisisSupport", exc)
-                    via = "failed"
-                await self._delivered(action.community, "crisis", action.message_id, via)
-            elif isinstance(action, PrivateMessage) and respond is not None:
-                await self._call("response_url", respond(
-                    text=action.text, response_type="ephemeral", replace_original=replace_original))
-            elif isinstance(action, CrisisSupport):
-                await self._crisis_private(action)
-            elif isinstance(action, PrivateMessage):
-                await self._dm(action.member_id, action.text)
-            elif isinstance(action, AlertModerators):
-                return await self._alert(action)
-            elif isinstance(action, ReplyToModerator):
-                await self._reply(action, respond)
-            else:
-                log.warning("slack: no translation for action %s", type(action).__name__)
-        except PLATFORM_FAILURES as exc:  # a timeout or a reset too: reported, the next action still runs
-            self._report(type(action).__name__, exc)
-        return None
+            await self._nudge(action)
+        except SlackClientError as exc:
+            self._report("PrivateNudge", exc)
+            via = "failed"
+        await self.runtime.delivered(action.community, "nudge", action.message_id, via)
+
+    async def _do_crisis(self, action: CrisisSupport, context: Respond | None) -> None:
+        if not action.message_id:
+            await self._crisis_private(action)
+            return
+        try:
+            via = await self._crisis_private(action)
+        except PLATFORM_FAILURES as exc:
+            self._report("CrisisSupport", exc)
+            via = "failed"
+        await self.runtime.delivered(action.community, "crisis", action.message_id, via)
+
+    async def _do_private(self, action: PrivateMessage, context: Respond | None) -> None:
+        # An answer to the person who clicked or typed goes to the response URL (ephemeral).
+        if context is not None:
+            await self._call("response_url", context.respond(
+                text=action.text, response_type="ephemeral", replace_original=context.replace_original))
+        else:
+            await self._dm(action.member_id, action.text)
+
+    async def _do_alert(self, action: AlertModerators, context: Respond | None) -> bool:
+        return await self._alert(action)
+
+    async def _do_reply(self, action: ReplyToModerator, context: Respond | None) -> None:
+        await self._reply(action, context.respond if context is not None else None)
 
     async def _post(self, action: Post) -> None:
         channel = await self.channel_id(action.channel)
@@ -803,7 +870,7 @@ class SlackAdapter:
         posted = await self.client.chat_postMessage(channel=channel, text=action.text, blocks=blocks)
         if action.kind == "prompt" and action.ref and posted.get("ts"):
             # Replies in its thread are counted for moderators: the engine keeps its ts.
-            await self._delivered(action.community, "prompt", action.ref, "channel", str(posted["ts"]))
+            await self.runtime.delivered(action.community, "prompt", action.ref, "channel", str(posted["ts"]))
 
     async def _upload(self, channel: str, action: Post) -> bool:
         """The post with its file (the digest chart): ``files_upload_v2`` (files.getUploadURLExternal,
@@ -820,17 +887,6 @@ class SlackAdapter:
             self._report("files_upload_v2", exc)
             return False
         return True
-
-    async def _delivered(self, community: Community, what: str, ref: str, via: str,
-                         message_id: str | None = None) -> None:
-        """Tell the engine how an action was delivered (ids only, for moderators' stats)."""
-        try:
-            await self.engine.handle(Delivered(
-                event_id=f"delivered:{what}:{ref}", community=community, at=datetime.now(UTC),
-                what=what, ref=ref, via=via, message_id=message_id,  # type: ignore[arg-type]
-            ))
-        except Exception:
-            log.exception("slack: could not record the delivery of a %s", what)
 
     async def _nudge(self, action: PrivateNudge) -> None:
         buttons = [
@@ -1016,25 +1072,13 @@ class SlackAdapter:
             log.warning("slack: %s failed: %s", what, type(exc).__name__)
 
 
-# ------------------------------------------------------------------------------ runtime
+# ------------------------------------------------------------------------------ running
 
-#: Exit codes of ``peerbot run slack``: 0 after a stop (SIGTERM, SIGINT); 2 when it cannot
-#: start (settings, a rejected token, Slack unreachable, the port in use), with one line saying
-#: what to fix; 1 when the database is unavailable at start.
-EXIT_OK, EXIT_CONFIG = 0, 2
-TICK_SECONDS = 15.0
-#: How long a stop (SIGTERM) waits for the actions in flight.
-SHUTDOWN_SECONDS = 20.0
+EXIT_OK, EXIT_CONFIG = runtime.EXIT_OK, runtime.EXIT_CONFIG
 
 
-class SlackStartupError(Exception):
-    """Settings or credentials that keep peerbot from serving Slack; one line for the user.
-    ``exit_code``: 2 for settings, credentials, Slack and the port; 1 when the database is
-    unavailable."""
-
-    def __init__(self, message: str, exit_code: int = 2) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+class SlackStartupError(runtime.StartupError):
+    """Settings or credentials that keep peerbot from serving Slack; one line for the user."""
 
 
 def _quiet_slack_logs() -> None:
@@ -1056,80 +1100,17 @@ def check_settings(slack: SlackSettings) -> None:
         raise SlackStartupError("Socket Mode needs PEERBOT_SLACK__APP_TOKEN (an xapp- token with connections:write)")
 
 
+async def _make_adapter(engine: Any, settings: Settings) -> SlackAdapter:
+    return SlackAdapter(engine, settings)
+
+
 async def serve(settings: Settings, *, stop: asyncio.Event | None = None,
                 on_ready: Callable[[SlackAdapter, str], None] | None = None) -> None:
     """Run peerbot on Slack until ``stop`` is set: Socket Mode or HTTP, plus the 15 s tick.
-
-    ``on_ready(adapter, where)`` is called once serving (``where`` is the HTTP URL or
-    ``"socket"``).
-    """
-    from aiohttp import web
-
-    from peerbot.engine import Engine
-    from peerbot.store import DatabaseUnavailable, SchemaError, open_store_from
-
+    ``on_ready(adapter, where)`` is called once serving (the HTTP URL or ``"socket"``)."""
     check_settings(settings.slack)
-    stop = stop or asyncio.Event()
-    try:
-        store = await open_store_from(settings)
-    except (SchemaError, DatabaseUnavailable) as exc:
-        raise SlackStartupError(str(exc), exit_code=1) from None
-    adapter: SlackAdapter | None = None
-    runner: web.AppRunner | None = None
-    ticker: asyncio.Task[None] | None = None
-    try:
-        adapter = SlackAdapter(Engine(store, settings), settings)
-        try:
-            auth = await adapter.client.auth_test()
-        except SlackApiError as exc:
-            raise SlackStartupError(f"Slack refused the bot token: {exc.response.get('error')}") from None
-        except (SlackClientError, OSError) as exc:
-            raise SlackStartupError(f"cannot reach the Slack API at {settings.slack.api_url} ({type(exc).__name__})") from None
-        team_id = auth.get("team_id") or ""
-        if settings.slack.mode == "http":
-            app = adapter.web_app()
-            app.router.add_get("/healthz", _healthz)
-            runner = web.AppRunner(app, access_log=None)
-            await runner.setup()
-            # reuse_port: several worker processes may listen on one port (Linux).
-            site = web.TCPSite(runner, settings.slack.host, settings.slack.port, reuse_port=True)
-            try:
-                await site.start()
-            except OSError as exc:
-                raise SlackStartupError(
-                    f"cannot listen on {settings.slack.host}:{settings.slack.port} ({exc.strerror or exc}): "
-                    "another program uses the port, or set PEERBOT_SLACK__PORT") from None
-            port = site._server.sockets[0].getsockname()[1] if site._server else settings.slack.port  # type: ignore[union-attr]
-            where = f"http://{settings.slack.host}:{port}/slack/events"
-        else:
-            await adapter.start_socket_mode()
-            where = "socket"
-        log.info("peerbot serving Slack workspace %s (%s)", team_id, "Socket Mode" if where == "socket" else where)
-        ticker = asyncio.create_task(_tick_forever(adapter, team_id, stop))
-        if on_ready is not None:
-            on_ready(adapter, where)
-        await stop.wait()
-        log.info("stopping: no new events; finishing what is in flight")
-    finally:
-        # Graceful: take no new events (HTTP requests in progress are still answered, Socket
-        # Mode closes), let the tick and the listener runs in flight carry out their actions,
-        # then close the store (which writes what it holds).
-        if runner is not None:
-            await runner.cleanup()
-        if adapter is not None:
-            await adapter.close()
-        if ticker is not None:
-            try:
-                await asyncio.wait_for(ticker, SHUTDOWN_SECONDS)
-            except (TimeoutError, asyncio.CancelledError):
-                log.warning("stopping: the clock tick did not finish in time")
-        if adapter is not None:
-            left = await adapter.drain(SHUTDOWN_SECONDS)
-            if left:
-                log.warning("stopping with %d events still being handled after %.0f s", left, SHUTDOWN_SECONDS)
-            else:
-                log.info("stopped after finishing every event in flight")
-        await store.close()
+    ready = None if on_ready is None else (lambda adapter: on_ready(adapter, adapter.where))  # type: ignore[attr-defined]
+    await runtime.serve(settings, _make_adapter, stop=stop, on_ready=ready)
 
 
 async def _healthz(request: Any) -> Any:
@@ -1138,45 +1119,7 @@ async def _healthz(request: Any) -> Any:
     return web.Response(text="ok")
 
 
-async def _tick_forever(adapter: SlackAdapter, team_id: str, stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        try:
-            await adapter.tick(team_id)
-        except Exception:  # a bad tick must not stop the bot; the next one retries
-            log.exception("slack: tick failed")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), TICK_SECONDS)
-
-
 def cli_run(args: Any) -> int:
-    """``peerbot run slack``: serve until interrupted (SIGINT/SIGTERM)."""
-    import signal
-    import sys
-
-    from peerbot.settings import ConfigError, load_settings
-
-    try:
-        settings = load_settings(getattr(args, "config", None))
-    except ConfigError as exc:
-        print(f"peerbot: error: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    logging.basicConfig(level=getattr(logging, settings.log_level, logging.INFO),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    _quiet_slack_logs()
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
-        await serve(settings, stop=stop)
-
-    try:
-        asyncio.run(main())
-    except SlackStartupError as exc:
-        print(f"peerbot: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        pass
-    return EXIT_OK
+    """``peerbot run slack``: serve until SIGTERM or SIGINT (exit codes in ``peerbot.runtime``)."""
+    return runtime.run(args, _make_adapter, quiet_logs=_quiet_slack_logs,
+                       check=lambda settings: check_settings(settings.slack))
