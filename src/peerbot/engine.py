@@ -158,6 +158,8 @@ class Engine:
                 return []
             if isinstance(event, DigestDue):
                 return await self._on_digest_due(event)
+            if isinstance(event, MemberJoined) and not await self._welcomes_joins_of(event):
+                return []  # not claimed: the member's join of the community may still come
             handler = self._handler(event)
             if handler is None:
                 log.warning("unknown event type %s ignored", type(event).__name__)
@@ -294,6 +296,14 @@ class Engine:
         return self.analyze(text, threshold=threshold)
 
     # -- welcomes -----------------------------------------------------------------------
+
+    async def _welcomes_joins_of(self, event: MemberJoined) -> bool:
+        """A join of the community counts; a join of a channel only for the welcome channel
+        (configured by name or id)."""
+        if event.channel is None:
+            return True
+        welcome = (await self.community_settings(event.community)).welcome.channel.strip().lstrip("#")
+        return bool(welcome) and welcome in (event.channel.id, event.channel.name)
 
     async def _on_join(self, event: MemberJoined) -> list[Action]:
         community, member = event.community, event.member

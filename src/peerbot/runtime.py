@@ -91,7 +91,10 @@ class Adapter(Protocol):
         """Connect or listen; return once events flow."""
 
     async def stop(self) -> None:
-        """Take no new events (what is in flight is drained by the runtime), then disconnect."""
+        """Take no new events (the runtime then drains what is in flight)."""
+
+    async def close(self) -> None:
+        """Disconnect and release the platform client (after the drain)."""
 
     def communities(self) -> Iterable[Community]:
         """The communities this process serves now (for the clock tick)."""
@@ -297,12 +300,13 @@ async def serve(settings: Settings, make_adapter: AdapterFactory, *, stop: async
             except (TimeoutError, asyncio.CancelledError):
                 log.warning("stopping: the clock tick did not finish in time")
         if adapter is not None:
+            await adapter.stop()
             left = await adapter.runtime.drain(SHUTDOWN_SECONDS)  # type: ignore[attr-defined]
             if left:
                 log.warning("stopping with %d events still being handled after %.0f s", left, SHUTDOWN_SECONDS)
             else:
                 log.info("stopped after finishing every event in flight")
-            await adapter.stop()
+            await adapter.close()
         await store.close()
 
 
