@@ -508,10 +508,11 @@ def command_line(command: Command, values: dict[str, Any]) -> str:
     parts = [command.name]
     for arg in command.args:
         value = values.get(arg.name, arg.default)
-        if value is None or value is False:
+        if value is None:
             continue
         if arg.kind == "flag":
-            parts.append(arg.name)
+            if value:
+                parts.append(arg.name)
             continue
         if arg.kind == "on_off":
             text = "on" if value else "off"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import inspect
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -14,9 +14,6 @@ from peerbot.actions import PrivateMessage, ReplyToModerator
 from peerbot.events import Channel, Community, ModeratorCommand, NudgeFeedback
 from peerbot.commands import DECLARED, Arg, Command, command_line
 from peerbot.adapters.discord.inbound import PLATFORM
-
-if TYPE_CHECKING:
-    from peerbot.adapters.discord.app import DiscordAdapter
 
 log = logging.getLogger("peerbot.discord")
 
@@ -117,7 +114,7 @@ def _plain(arg: Arg, value: Any) -> Any:
     return value
 
 
-def _app_command(adapter: DiscordAdapter, command: Command, name: str, parent: app_commands.Group) -> None:
+def _app_command(adapter: Any, command: Command, name: str, parent: app_commands.Group) -> None:
     """One declared command as a Discord app command whose options are its typed arguments."""
 
     async def callback(interaction: discord.Interaction, **values: Any) -> None:
@@ -144,7 +141,7 @@ def _app_command(adapter: DiscordAdapter, command: Command, name: str, parent: a
     parent.add_command(app_commands.Command(name=name, description=command.description, callback=callback))
 
 
-def build_command_group(adapter: DiscordAdapter) -> app_commands.Group:
+def build_command_group(adapter: Any) -> app_commands.Group:
     """The ``/peerbot`` app commands, generated from the declared commands (``peerbot.commands``).
     Each one becomes an engine command line; the engine decides, replies and writes the audit
     trail. The commands are hidden from members without Manage Server by default (server

@@ -10,7 +10,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import discord
 
@@ -24,9 +24,6 @@ from peerbot.actions import (
     ReplyToModerator,
 )
 from peerbot.events import Community
-
-if TYPE_CHECKING:
-    from peerbot.adapters.discord.app import DiscordAdapter
 
 log = logging.getLogger("peerbot.discord")
 
@@ -78,7 +75,7 @@ class FeedbackButton(
         return cls(match["verdict"], match["guild"], match["nudge"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        adapter: DiscordAdapter = interaction.client.adapter  # type: ignore[attr-defined]
+        adapter: Any = interaction.client.adapter  # type: ignore[attr-defined]
         await adapter.on_feedback(interaction, self.verdict, self.guild_id, self.nudge_id)
 
 
