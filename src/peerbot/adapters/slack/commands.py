@@ -50,9 +50,12 @@ class SlackCommands:
             return None
         ref = words[2]
         try:
-            # An id (a mention arrives as one), else a name.
-            found = await self.channel_name(ref) if re.fullmatch(r"[CG][A-Z0-9]{2,}", ref) else ""
-            found = found or await self.channel_id(ref)
+            # An id (a mention arrives as one), asked of Slack; else a name, from the channel list.
+            if re.fullmatch(r"[CG][A-Z0-9]{2,}", ref):
+                found = await self.channel_name(ref)
+            else:
+                await self._load_channels()
+                found = self._channels.get(ref.lstrip("#"))
         except PLATFORM_FAILURES as exc:
             self._report("conversations.list", exc)
             return "Slack could not be asked whether that channel exists; nothing was changed. Try again."
