@@ -452,3 +452,26 @@ def test_crisis_texts_say_a_moderator_was_told_only_when_an_alert_goes_out(tmp_p
             await quiet.store.close()
 
     asyncio.run(scenario())
+
+
+def test_the_runtime_freezes_what_start_up_loaded_and_ticks_and_stops_cleanly(tmp_path, logs):
+    import gc
+
+    async def scenario():
+        async with FakeSlack(team_id=TEAM, channels={"C0GENERAL": "general"}) as fake:
+            settings = _slack_settings(fake, tmp_path / "s.db", host="127.0.0.1", port=_closed_port())
+            stop = asyncio.Event()
+            seen: dict[str, Any] = {}
+
+            def ready(adapter: SlackAdapter, where: str) -> None:
+                seen["frozen"], seen["where"] = gc.get_freeze_count(), where
+                stop.set()
+
+            try:
+                await asyncio.wait_for(serve(settings, stop=stop, on_ready=ready), 20)
+            finally:
+                gc.unfreeze()
+            assert seen["frozen"] > 0 and seen["where"].startswith("http://127.0.0.1:")
+            assert any("stopped after finishing every event in flight" in m for m in logs.at(logging.INFO))
+
+    asyncio.run(scenario())

@@ -326,18 +326,6 @@ class DiscordAdapter(DiscordInbound, DiscordOutbound, DiscordCommands):
         self._closing = True
         await self.client.close()
 
-    async def shutdown(self, timeout: float = 20.0) -> int:
-        """Stop gracefully: take no new events, wait up to ``timeout`` for the events in
-        flight to carry out their actions, then disconnect. Returns how many still ran."""
-        await self.stop()
-        left = await self.runtime.drain(timeout)
-        if left:
-            log.warning("stopping with %d events still being handled after %.0f s", left, timeout)
-        else:
-            log.info("stopped after finishing every event in flight")
-        await self.close()
-        return left
-
     async def tick(self, now: datetime | None = None) -> list[Action]:
         """One clock tick for every server this process serves (its shards' guilds only)."""
         return await self.runtime.tick(now)
