@@ -195,7 +195,6 @@ class DiscordAdapter(DiscordInbound, DiscordOutbound, DiscordCommands):
     ) -> None:
         if dm_fallback not in ("thread", "skip"):
             raise ValueError('dm_fallback must be "thread" or "skip"')
-        self.engine = engine
         self._token = token
         self.api_url, self.gateway_url = api_url, gateway_url
         self.moderator_roles = {r.lower() for r in moderator_roles}
