@@ -85,6 +85,16 @@ def _one_error_line(err: bytes) -> str:
     return errors[0]
 
 
+async def _finish(proc: asyncio.subprocess.Process, timeout: float) -> tuple[bytes, bytes]:
+    """The process's output once it exits; killed (and the test failed) if it does not."""
+    try:
+        return await asyncio.wait_for(proc.communicate(), timeout)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+
+
 def _child_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PEERBOT_", "SLACK_CLIENT", "SLACK_BOT", "SLACK_SIGNING"))}
@@ -282,7 +292,7 @@ def test_slack_port_in_use_is_one_clear_line_and_exit_code_2(tmp_path, logs):
                                    PEERBOT_SLACK__BOT_TOKEN=fake.bot_token, PEERBOT_SLACK__SIGNING_SECRET=SECRET,
                                    PEERBOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'run.db'}"),
                     stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-                out, err = await asyncio.wait_for(proc.communicate(), 20)
+                out, err = await _finish(proc, 20)
             finally:
                 taken.close()
             assert proc.returncode == 2, err.decode()
@@ -306,7 +316,7 @@ def test_slack_socket_mode_with_a_rejected_app_token_is_one_line_and_exit_code_2
                 sys.executable, "-m", "peerbot.cli", "run", "slack", cwd=tmp_path,
                 env=_socket_env(fake, tmp_path, "xapp-revoked-token"),
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-            out, err = await asyncio.wait_for(proc.communicate(), 20)
+            out, err = await _finish(proc, 20)
             assert proc.returncode == 2, err.decode()
             assert "Slack refused the app token (invalid_auth)" in _one_error_line(err)
             assert "xapp-revoked-token" not in err.decode() + out.decode()
@@ -357,7 +367,7 @@ def test_discord_commands_with_the_api_unreachable_are_one_line_and_exit_code_2(
                            PEERBOT_DISCORD__GATEWAY_URL=f"ws://127.0.0.1:{port}/",
                            PEERBOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'run.db'}"),
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-        out, err = await asyncio.wait_for(proc.communicate(), 30)
+        out, err = await _finish(proc, 30)
         assert proc.returncode == 2, err.decode()
         assert "cannot reach Discord's API" in _one_error_line(err)
         assert "some-bot-token" not in err.decode() + out.decode()
