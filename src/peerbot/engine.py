@@ -54,7 +54,7 @@ from peerbot.events import (
     Tick,
 )
 from peerbot.commands import run_command
-from peerbot.nudges import NudgeDecision, crisis_text, decide_nudge, effective_threshold, nudge_text, why_text
+from peerbot.nudges import NudgeDecision, crisis_texts, decide_nudge, effective_threshold, nudge_text, why_text
 from peerbot.prompts import Prompt, choose_prompt, community_library, load_prompts
 from peerbot.scheduler import digest_due, local_midnight, prompt_due
 from peerbot.settings import LIBRARY_PREFIX, CommunitySettings, Settings, merge_community, nest
@@ -63,7 +63,7 @@ from peerbot.store.resilient import StoreUnavailable
 from peerbot.texts import Messages, fill, load_messages
 from peerbot.tone import ToneReport
 from peerbot.tone import analyze as default_analyze
-from peerbot.welcome import burst_text, welcome_text
+from peerbot.welcome import burst_text, welcome_text, welcomes_joins_of
 
 Analyzer = Callable[..., ToneReport]
 log = logging.getLogger("peerbot.engine")
@@ -161,7 +161,8 @@ class Engine:
                 return []
             if isinstance(event, DigestDue):
                 return await self._on_digest_due(event)
-            if isinstance(event, MemberJoined) and not await self._welcomes_joins_of(event):
+            if isinstance(event, MemberJoined) and event.channel is not None and not welcomes_joins_of(
+                    await self.community_settings(event.community), event.channel):
                 return []  # not claimed: the member's join of the community may still come
             handler = self._handler(event)
             if handler is None:
@@ -300,14 +301,6 @@ class Engine:
 
     # -- welcomes -----------------------------------------------------------------------
 
-    async def _welcomes_joins_of(self, event: MemberJoined) -> bool:
-        """A join of the community counts; a join of a channel only for the welcome channel
-        (configured by name or id)."""
-        if event.channel is None:
-            return True
-        welcome = (await self.community_settings(event.community)).welcome.channel.strip().lstrip("#")
-        return bool(welcome) and welcome in (event.channel.id, event.channel.name)
-
     async def _on_join(self, event: MemberJoined) -> list[Action]:
         community, member = event.community, event.member
         settings = await self.community_settings(community)
@@ -445,14 +438,6 @@ class Engine:
             ))
         return actions
 
-    def _crisis_texts(self, settings: CommunitySettings, member_id: str) -> dict[str, str]:
-        """The crisis texts: saying a moderator was told only when an alert goes out, and
-        the text without that sentence for when the alert reaches nobody."""
-        unalerted = crisis_text(self.messages, settings, member_id, told=False)
-        if not settings.crisis.alert_moderators:
-            return {"text": unalerted}
-        return {"text": crisis_text(self.messages, settings, member_id), "unalerted_text": unalerted}
-
     async def _crisis(self, event: MessagePosted, settings: CommunitySettings) -> list[Action]:
         # One alert per message (an edit doesn't re-alert); cooldowns never apply here.
         first = await self.store.claim_crisis_alert(
@@ -463,7 +448,7 @@ class Engine:
             return []
         actions: list[Action] = [CrisisSupport(
             community=event.community, member_id=event.author.id, channel_id=event.channel.id,
-            message_id=event.message_id, **self._crisis_texts(settings, event.author.id),
+            message_id=event.message_id, **crisis_texts(self.messages, settings, event.author.id),
         )]
         if settings.crisis.alert_moderators:
             text = fill(
@@ -577,7 +562,7 @@ class Engine:
             return []
         actions: list[Action] = [CrisisSupport(
             community=event.community, member_id=author.id, channel_id=event.channel_id,
-            message_id=event.message_id, **self._crisis_texts(settings, author.id),
+            message_id=event.message_id, **crisis_texts(self.messages, settings, author.id),
         )]
         if settings.crisis.alert_moderators:
             text = fill(self.messages.get("crisis.alert_private", settings.texts), member=f"<@{author.id}>")

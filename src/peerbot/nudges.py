@@ -116,3 +116,12 @@ def crisis_text(messages: Messages, settings: CommunitySettings, member_id: str,
         closing = UNALERTED_CLOSING
     lines.append(fill(closing, member=f"<@{member_id}>"))
     return "\n".join(lines)
+
+
+def crisis_texts(messages: Messages, settings: CommunitySettings, member_id: str) -> dict[str, str]:
+    """``CrisisSupport``'s texts: saying a moderator was told only when an alert goes out, and
+    the text without that sentence for when the alert reaches nobody."""
+    unalerted = crisis_text(messages, settings, member_id, told=False)
+    if not settings.crisis.alert_moderators:
+        return {"text": unalerted}
+    return {"text": crisis_text(messages, settings, member_id), "unalerted_text": unalerted}
