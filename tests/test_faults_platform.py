@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
 import os
 import signal
 import sys
@@ -24,6 +23,7 @@ import discord
 import pytest
 from aiohttp import web
 
+from timing import STARTUP_SECONDS
 from fakes.discord_server import FakeDiscord
 from fakes.slack_server import FakeSlack, event_callback, signed_headers
 from peerbot.adapters.slack import SlackAdapter
@@ -54,26 +54,10 @@ def _restore_discord_endpoints():
     discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
 
 
-class Lines(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(f"{record.levelname} {record.name}: {record.getMessage()}")
-
-
 @pytest.fixture
-def logs():
-    handler = Lines()
-    root = logging.getLogger()
-    old = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    yield handler.lines
-    root.removeHandler(handler)
-    root.setLevel(old)
-    assert not [line for line in handler.lines if line.startswith("ERROR")], handler.lines
+def logs(log_lines):
+    yield log_lines
+    assert not [line for line in log_lines if line.startswith("ERROR")], log_lines
 
 
 # -- Slack ---------------------------------------------------------------------------------------
@@ -245,7 +229,7 @@ def test_sigterm_finishes_the_discord_actions_in_flight(tmp_path):
         async with FakeDiscord() as fake:
             proc = _spawn_run(fake, tmp_path)
             try:
-                await fake.wait_ready(timeout=8)
+                await fake.wait_ready(timeout=STARTUP_SECONDS)
                 mods = fake.channel("moderators").id
                 fake.delay_next("POST", r"/channels/\d+/messages", 1.0)  # the crisis DM is slow
                 mark = len(fake.calls)
@@ -311,7 +295,7 @@ def _free_port() -> int:
 
 
 async def _wait_healthy(http: aiohttp.ClientSession, port: int, proc: Any) -> None:
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + STARTUP_SECONDS
     while True:
         try:
             async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
