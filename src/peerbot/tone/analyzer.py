@@ -415,8 +415,11 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
     sentiment = _sentiment(norm.cased)
     cues: list[Cue] = [Cue("obfuscation", (t,), 0.0) for t in norm.tricks]
 
-    scan = _PHRASES.scan(lower)
-    crisis = crisis_rules.detect(lower, scan) if crisis_rules.may_be_crisis(scan) else None
+    # A line break inside a phrase ("end\nmy life") must not hide a crisis; the
+    # screen finds on the flat text every match the text with breaks has.
+    flat = lower.replace("\n", " ") if "\n" in lower else lower
+    scan = _PHRASES.scan(flat)
+    crisis = crisis_rules.detect(flat, scan) if crisis_rules.may_be_crisis(scan) else None
     if crisis is not None and crisis[0] == "crisis":
         cues.append(Cue("crisis language", crisis[1], 1.0))
         return ToneReport(action="crisis", category="crisis", score=1.0, sentiment=sentiment, cues=tuple(cues))
