@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +18,7 @@ from hypothesis import strategies as st
 from peerbot.actions import CrisisSupport
 from peerbot.events import DirectMessage
 from peerbot.tone import analyze
+from peerbot.tone.censor import uncensor
 from peerbot.tone.normalize import normalize
 
 from engine_kit import COMMUNITY, T0, fresh, kinds, make_engine, member
@@ -146,3 +149,31 @@ async def test_the_engine_gives_crisis_support_for_a_disguised_crisis(tmp_path) 
         actions = await engine.handle(message)
         assert kinds(actions) == ["CrisisSupport", "AlertModerators"], text
         assert isinstance(actions[0], CrisisSupport)
+
+
+# -- the slow path of many distinct censored words (issue 11, item 6) --------------------------------------------
+
+def _best_of_three(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        analyze(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def test_many_distinct_censored_words_cost_about_what_plain_words_do() -> None:
+    """Each distinct censored token compiled a regex and tried 415 words: 8.5-15 ms per KB,
+    40 times the cost of plain words. Measured against plain words of the same size in the
+    same run, so a loaded machine slows both alike."""
+    rng = random.Random(11)
+    consonants = "bcdfghjklmnpqrstvwxyz"
+    censored = " ".join("".join(rng.choice(consonants) for _ in range(5)) + "*" for _ in range(7_000))[:40_000]
+    plain = " ".join("".join(rng.choice(consonants) for _ in range(5)) + "s" for _ in range(7_000))[:40_000]
+    assert _best_of_three(censored) < 3 * _best_of_three(plain) + 0.02
+
+
+@pytest.mark.parametrize("token, word", [("f*ck", "fuck"), ("a**hole", "asshole"), ("b***h", "bitch"),
+                                         ("id**t", "idiot"), ("st*pid", "stoopid"), ("laz*ass", None), ("zq*", None)])
+def test_censored_words_read_as_before(token: str, word: str | None) -> None:
+    assert uncensor(token) == word
