@@ -419,7 +419,7 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
     # screen finds on the flat text every match the text with breaks has.
     flat = lower.replace("\n", " ") if "\n" in lower else lower
     scan = _PHRASES.scan(flat)
-    crisis = crisis_rules.detect(flat, scan) if crisis_rules.may_be_crisis(scan) else None
+    crisis = crisis_rules.detect(flat, scan) if crisis_rules.may_be_crisis(scan, flat) else None
     if crisis is not None and crisis[0] == "crisis":
         cues.append(Cue("crisis language", crisis[1], 1.0))
         return ToneReport(action="crisis", category="crisis", score=1.0, sentiment=sentiment, cues=tuple(cues))
