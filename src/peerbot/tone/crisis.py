@@ -12,6 +12,7 @@ groups this module needs are in ``PHRASE_GROUPS``.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from peerbot.tone import crisis_lexicon as cx
@@ -46,7 +47,13 @@ _CRISIS_NOW = re.compile(
 _REFLEXIVE = re.compile(r"\b(i (?:\w+ ){0,4}?)(kill|cut|burn|hurt|hang|harm|shoot|drown|punish|hit)( )me\b")
 _MISSING_TO = re.compile(r"\b(want|wanna|need|decide|decided|try|plan|wish|going)( )(?!to\b)(kill|die|jump|end|finish|cut|hang|sleep|disappear|not|open|go|stop|live)\b")
 _I_NOT = re.compile(r"\bi not (can|will|want|be)\b")
-_BOOK = PhraseBook(PHRASE_GROUPS)
+_MISSING_TO_WORDS = ("want ", "wanna ", "need ", "decide", "try ", "plan ", "wish ", "going ")
+
+
+@functools.cache
+def _book() -> PhraseBook:
+    """The crisis groups alone, for a text changed by folding (rare: built on first use)."""
+    return PhraseBook(PHRASE_GROUPS)
 
 
 def _fold_grammar(flat: str) -> str:
@@ -65,7 +72,12 @@ def may_be_crisis(scan: Scan, flat: str) -> bool:
     or the text holds grammar that folds into it ("I want kill me")."""
     if scan.could_match("crisis") or scan.could_match("crisis_parts") or parts.may_match(scan):
         return True
-    return _fold_grammar(flat) != flat
+    # Cheap tests first: most messages hold none of the words folding needs.
+    if " me" in flat and _REFLEXIVE.search(flat):
+        return True
+    if "i not " in flat and _I_NOT.search(flat):
+        return True
+    return any(word in flat for word in _MISSING_TO_WORDS) and _MISSING_TO.search(flat) is not None
 
 
 # Words in quotes after someone else's speech ("she keeps posting 'i wanna
@@ -116,7 +128,7 @@ def detect(lower: str, scan: Scan) -> tuple[str, tuple[str, ...]] | None:
     lower = _unquote_others(lower)
     folded = _fold_grammar(lower)
     if folded != lower:
-        lower, scan = folded, _BOOK.scan(folded)
+        lower, scan = folded, _book().scan(folded)
     matches = [m for m, _ in scan.matches("crisis", lower)]
     if scan.could_match("crisis_parts"):
         matches += _composed_crisis(lower)
@@ -150,6 +162,6 @@ def _present_crisis(lower: str, scan: Scan) -> bool:
             return True
     # Parts of a crisis told after the story, in the present ("... 400 days clean. relapsed last night").
     for sentence in _SENTENCE_SPANS.findall(lower):
-        if (not _RECOVERY_ANY.search(sentence) or _RELAPSE.search(sentence)) and parts.find_parts(sentence, parts.PHRASE_SCAN.scan(sentence), [m.span() for m in _CRISIS_NEGATED.finditer(sentence)]):
+        if (not _RECOVERY_ANY.search(sentence) or _RELAPSE.search(sentence)) and parts.find_parts(sentence, parts.phrase_scan().scan(sentence), [m.span() for m in _CRISIS_NEGATED.finditer(sentence)]):
             return True
     return False

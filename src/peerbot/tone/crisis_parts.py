@@ -19,6 +19,7 @@ the blind batches or the benchmark sets.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from peerbot.tone.phrases import PhraseBook, Scan
@@ -231,7 +232,7 @@ FAMILIES: dict[str, tuple[tuple[str, ...], bool]] = {
             r"\b(?:i'?m|im|i am) sorry for what i'?m about to do\b",
             r"\b(?:trouble|mess|pain|hurt) i'?m (?:about to|going to|gonna) cause\b",
             r"\b(?:marked )?for (?:afterwards|after i'?m gone|when i'?m gone)\b",
-            r"\bwhere i'?m (?:headed|going)\b(?! (?:next|tomorrow|for|this|on))",
+            r"\bwhere i'?m (?:headed|going)(?= *(?:[.!?,]|$))",
             r"\bwhen i(?:'m| am) (?:gone|not more (?:here|alive)|no more (?:here|alive)|no longer (?:here|alive))\b",
             r"\bproblem i (?:will|am going to|gonna) (?:make|cause)\b",
         ),
@@ -290,7 +291,10 @@ _STRONG = {name for name, (_, strong) in FAMILIES.items() if strong}
 #: Phrase-book groups, one per family, screened in the analyzer's single pass.
 PHRASE_GROUPS: dict[str, tuple[str, ...]] = {f"parts:{name}": patterns for name, (patterns, _) in FAMILIES.items()}
 # For checking one sentence on its own (recovery stories), outside the analyzer's scan.
-PHRASE_SCAN = PhraseBook(PHRASE_GROUPS)
+@functools.cache
+def phrase_scan() -> PhraseBook:
+    return PhraseBook(PHRASE_GROUPS)
+
 _SOON_RE = re.compile(rf"\b{_SOON}\b")
 _FIRST_PERSON = re.compile(rf"\b{_I}\b")
 
