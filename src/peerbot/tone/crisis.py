@@ -89,7 +89,7 @@ _SOMEONE_SAYS = re.compile(
     r"|\b(?:song|lyrics?|line|poem|quote|book|movie|film|chorus|verse|sang|sings|singing)\b[^.!?]{0,30}$"
 )
 # ... or words of a song, a book or a film ("'I want to die' is such a dramatic line").
-_QUOTE_IS_ART = re.compile(r"\W{0,3}(?:is|was|from|in|by)? ?(?:such )?(?:a |the |that |this )?(?:\w+ ){0,3}(?:line|lyrics?|song|quote|poem|book|movie|film|show|verse|chorus)\b")
+_QUOTE_IS_ART = re.compile(r"\W{0,3}(?:is|was|from|in|by)? ?(?:such )?(?:a |the |that |this )?(?:\w{1,20} ){0,3}(?:line|lyrics?|song|quote|poem|book|movie|film|show|verse|chorus)\b")
 
 
 def _unquote_others(flat: str) -> str:

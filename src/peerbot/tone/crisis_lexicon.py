@@ -89,7 +89,7 @@ CRISIS_NEGATIONS: tuple[str, ...] = (
     r"\b(?:could|would|gonna|going to) (?:just )?(?:die|kill myself) (?:laughing|of (?:embarrassment|laughter|shame|boredom|cringe))\b",
     r"\b(?:want|wanna) to die (?:of|from) (?:embarrassment|laughter|laughing|cringe|shame|boredom)\b",
     r"\bdying to\b",
-    r"\b(?:die|dead|dying|kill (?:myself|me))\W*(?:haha\w*|hehe\w*|lol\w*|lmao\w*|jk|\U0001f602|\U0001f480|\U0001f923)",
+    r"\b(?:die|dead|dying|kill (?:myself|me))\W*(?:haha\w*|hehe\w*|lol\w*|lmao\w*|jk|\U0001f602|\U0001f480|\U0001f923)(?![^.!?]{0,12}\b(?:seriously|for real|not joking|i mean it|not ok|not okay)\b)",
     r"\b(?:died|death|dying|lost (?:\w+ )?(?:\w+ )?) (?:by|to|from) suicide\b",
     r"\b(?:his|her|their|\w+'s) suicide\b",
     r"\b(?:assisted|political|social|career|commercial) suicide\b|\bsuicide (?:bomb\w*|squad|mission|attack\w*|vest|doors?|run|pact)\b",
