@@ -33,6 +33,10 @@ PERSON_NOUNS = frozenset(
     specialist specialists volunteer volunteers student students intern interns worker
     workers friend friends family relatives landlord landlady driver customer customers
     teammate teammates crowd idiots morons fools losers bunch
+    sponsor sponsors sponsee sponsees mentor mentors mentee mentees caseworker caseworkers
+    navigator navigators advocate advocates lead leads facilitators coordinators organizer
+    organizers organiser organisers chair cofacilitator co-facilitator manager managers
+    specialist supervisor supervisors therapists counselors counsellors
     """.split()
 )
 
@@ -58,6 +62,16 @@ OWN_RELATIONS = frozenset(
     grandfather aunt uncle cousin fiance fiancee spouse stepdad stepmom stepfather stepmother
     in-laws roommate boss coworker coworkers co-worker manager friend friends bestie neighbor
     neighbour landlord teacher therapist doctor counselor sibling siblings baby
+    """.split()
+)
+
+# People the writer meets outside the community: service and officialdom.
+OUTSIDERS = frozenset(
+    """
+    nurse doctor dr dentist surgeon pharmacist receptionist cashier clerk landlord landlady
+    cop officer police judge lawyer caseworker agent insurance driver waiter waitress
+    server bartender customer stranger guy lady woman man neighbor neighbour ex exes
+    professor teacher principal employer interviewer recruiter hr
     """.split()
 )
 

@@ -1,0 +1,281 @@
+"""Unkind acts that no word list holds, as target + act patterns by family.
+
+Each family is a way of belittling someone whose words are ordinary on their
+own: condescension ("did you figure that out all by yourself"), dismissive
+orders ("log off", "not my problem you can't..."), sarcasm that names its
+target ("the resident expert has arrived"), put-downs built on a comparison
+("about as useful as ..."), insinuation without a gossip marker ("funny how
+X always ..."), rhetorical questions ("who even asked you"), generalisations
+about the people here, veiled threats, and attacks framed as the speaker's
+feelings ("being around you is draining").
+
+A pattern names its target in its own words (you, ur, him, a role, "people
+like you") or is an order or question said to the reader. The act is the
+verb or frame around it. Patterns are written as families of structure in
+general English, never from any evaluation data, so that they carry over to
+phrasings nobody here has seen. Every hit becomes a cue that names its family,
+so a moderator can see why a message was nudged.
+"""
+
+from __future__ import annotations
+
+# Who a remark is aimed at, as regex fragments.
+YOU = r"(?:you|u|ya|yall|y'all|you guys|you all)"
+YOUR = r"(?:your|ur|yer)"
+YOURE = r"(?:you're|youre|you are|ur|u r|u are|you r)"
+HIM = r"(?:him|her|them)"
+HE = r"(?:he|she|they)"
+HES = r"(?:he's|she's|hes|shes|he is|she is|they're|theyre|they are)"
+# Anyone but the speaker: a pronoun, a name or a role ("our mentor").
+SOMEONE = r"(?:you|u|he|she|they|(?:the|our|this|that) \w+|\w+)"
+# Belittling words of address.
+PET_NAMES = r"(?:sweetie|sweety|sweetheart|honey|hun|hon|darling|dear|sugar|kiddo|champ|sport|buddy|little buddy|lil bro|lil sis|little one|princess|bestie)"
+# Small tasks a capable adult could do: "couldn't run a ..." them is a put-down.
+SMALL_TASKS = (
+    r"(?:bake sale|lemonade stand|group ?chat|gc|raffle|potluck|party|piss-up|bath|meeting|"
+    r"book club|car wash|yard sale|sleepover|zoom call|discord|server|chat|picnic|karaoke night|"
+    r"pizza order|spreadsheet|calendar|bus|microwave|toaster|kettle)"
+)
+# Ways a comparison says someone is useless, slow or unwanted.
+NEGATIVE_ADJ = (
+    r"(?:bad|dumb|slow|clueless|dense|oblivious|stupid|useless|annoying|rude|lazy|fake|"
+    r"dramatic|sensitive|petty|entitled|awful|terrible|bad at \w+|wrong|loud|negative|miserable|boring|selfish)"
+)
+
+CONDESCENSION: dict[str, float] = {
+    # The polite register: deference turned into a put-down.
+    r"(?:leave|let) (?:the|that|this|all the) (?:[\w-]+ ){0,2}(?:to|for) (?:those of us|the (?:rest of us|professionals|adults|experts|grown[- ]?ups)|people who (?:actually|know|understand))": 0.55,
+    r"those of us who (?:actually|really|have actually|did)": 0.4,
+    r"(?:some|most|the rest) of us (?:were|have been|had been) (?:doing|working|running|in) (?:this|here|these \w+)\b[^.!?]{0,30}(?:before|since|while) (?:you|u)": 0.55,
+    r"perhaps (?:you could |you might )?(?:listen|learn|read|wait|think|watch)(?: a little| a bit)? (?:longer|more|first|before)": 0.45,
+    r"(?:someone|somebody) (?:really )?(?:ought to|should|needs to|might want to) (?:let|tell|remind|inform) (?:her|him|them|\w+) (?:know )?(?:that )?": 0.4,
+    r"(?:may|might) (?:wish|want|care) to (?:revisit|review|brush up on|look up|reread|re-read|reconsider|familiari[sz]e)": 0.45,
+    r"[,.] (?:dear|my dear|sweetie|honey|hun|sweetheart|darling)[.!]*(?:$|\n)": 0.35,
+    r"(?:you'll|you will|you'd) forgive me if i (?:don't|do not|doubt|ignore|pass)": 0.5,
+    rf"(?:aw+|oh|ok(?:ay)?|there there|nice try|good try|cute|relax|calm down),? {PET_NAMES}\b": 0.45,
+    rf"did {YOU} (?:just |finally |really )?(?:come up with|think of|figure|work|discover|learn|find|realize|realise|notice|read)\b[^.?!]{{0,50}}?(?:all )?by {YOUR} ?(?:own |little )?(?:self|selves)": 0.65,
+    rf"did {YOU} (?:just |finally )?(?:discover|learn about|find out about|hear about|invent) (?:feelings|emotions|therapy|google|the internet|basic \w+|common sense|reading)": 0.55,
+    rf"all by {YOUR} ?(?:own |little |widdle )?self": 0.45,
+    r"(?:let|leave (?:it|this|that) to) the (?:grown[- ]?ups?|adults|big (?:kids|boys|girls)|professionals|real (?:adults|members|experts))": 0.55,
+    r"(?:the )?(?:grown[- ]?ups?|adults|big kids) (?:are |r )?(?:talking|speaking|working|busy|handling (?:this|it))": 0.55,
+    rf"(?:how|that's|thats|so|it's|its) (?:adorable|cute|precious|sweet) (?:that|how|when) {YOU}": 0.5,
+    rf"(?:[.?!,]|\b{YOU}\b[^.?!]{{3,80}}[.?!,]+) *(?:cute|adorable|precious|how cute|so cute|bless)[ .!]*(?:$|\n)": 0.4,
+    r"welcome to the (?:rest of us|real world|club,? (?:kid|sweetie))": 0.35,
+    rf"(?:is|was|are) (?:\w+ ){{0,3}}(?:too|a little too|a bit too) (?:hard|difficult|complicated|much|advanced|confusing) for {YOU}": 0.55,
+    r"(?:explain|spell|break) (?:it|this|that) (?:out |down )?(?:slowly|in small words|with (?:small words|crayons|pictures))|like (?:you're|youre|ur|you are) (?:five|5|a child|a toddler)": 0.55,
+    rf"(?:you'll|youll|u'll|you will) (?:understand|get it) when {YOURE} (?:older|a grown[- ]?up|an adult)": 0.5,
+    r"(?:someone|somebody)(?:'s| is) (?:a little |a bit |extra |very )?(?:sensitive|touchy|cranky|grumpy|salty|triggered|pressed) today": 0.45,
+    r"(?:it's|its|that's|thats) (?:okay|ok|fine),? not everyone can (?:be|understand|keep up|read)": 0.5,
+    rf"{YOU} (?:tried|try) (?:your|ur) best,? (?:i guess|sweetie|hun|and that's what counts)": 0.4,
+    rf"(?:did|do) {YOU} need (?:a|some) (?:help|adult|grown[- ]?up) (?:with|to) (?:that|this|read|spell)": 0.5,
+    rf"{YOU} (?:really |actually |honestly )?(?:thought|think|expected|believed)\b[^.?!]{{0,80}}?(?:parade|medal|trophy|cookie|award|world record|standing ovation|gold star|round of applause)": 0.55,
+    r"(?:want|expect|deserve|get|need|needs|wants|expects) (?:a |an )?(?:cookie|medal|trophy|parade|gold star|award|standing ovation|round of applause|participation trophy)": 0.45,
+}
+
+DISMISSAL: dict[str, float] = {
+    r"(?:it would be|it might be|it'd be|perhaps it would be|it may be) (?:best|better|wise|kinder) (?:for everyone )?if (?:you|u) (?:sat|stayed|stepped|kept|took|didn't|did not|let|left|just)": 0.5,
+    r"(?:we|everyone|everybody|the group) (?:would|could) (?:all )?benefit from (?:the|some|a little|a bit of) (?:quiet|silence|peace|break|rest)": 0.5,
+    r"(?:run out of|lost|losing|have no|no more) (?:patience|sympathy|time|energy) for (?:your|ur|his|her|their|\w+'s)": 0.55,
+    r"(?:your|ur|his|her|their|\w+'s) (?:weekly|daily|latest|usual|constant|endless|monthly|nightly|regular) (?:crisis|crises|drama|emergency|emergencies|saga|complaints?|meltdowns?|sob stor(?:y|ies)|updates?|episodes?)": 0.5,
+    r"only so much (?:of (?:that|this|it) )?(?:any of us|we|anyone|one|people) can (?:be expected to )?(?:carry|take|handle|listen to|put up with)": 0.45,
+    r"(?:nobody|no one|noone|no1)(?:'s| is| was)? (?:interested|listening|impressed|asking|reading (?:this|that|all that))": 0.5,
+    rf"not my (?:problem|fault|job|issue|concern) (?:that )?{YOU}": 0.55,
+    rf"{YOU} (?:can't|cant|cannot|couldn't) keep up": 0.45,
+    r"(?:^|[.,!] *)(?:just )?(?:move on|move along)(?: already| buddy| pal)?[ .!]*(?:$|\n)": 0.35,
+    r"(?:log|logg) off(?! for| early| now| tonight| soon)": 0.4,
+    r"touch (?:some )?grass": 0.5,
+    rf"(?:take|keep) (?:it|that|this|{YOUR} \w+(?: \w+)?) (?:somewhere else|elsewhere|to (?:yourself|urself)|outside|to another (?:channel|server|thread))": 0.45,
+    rf"keep {YOUR} (?:\w+ )?(?:opinions?|thoughts|comments|takes|hot takes|advice|two cents|input) to (?:yourself|urself)": 0.55,
+    r"cope harder|cope and seethe|stay mad": 0.5,
+    r"seethe|malding|mald": 0.45,
+    r"ratio(?:'d|ed)?(?! of)": 0.4,
+    rf"(?:nobody|no one|noone)(?: here| in (?:this|here) \w+)? (?:wants|needs|asked for|cares about|is interested in) {YOUR} (?:\w+ ){{0,2}}(?:opinions?|input|takes?|advice|commentary|two cents|life story|thoughts|posts?|updates?|nonsense|drama)": 0.6,
+    r"(?:don't|dont) (?:quit|give up) (?:your|ur) day job": 0.5,
+    r"(?:go|run along|run back)(?: and)? (?:cry|whine|complain|tattle) (?:to|about)": 0.5,
+    rf"(?:who|nobody|no one) (?:invited|asked for|wanted) {YOU}\b": 0.55,
+    rf"(?:not|isn't|isnt|is not|aint) (?:everything|the world|this) (?:is )?about {YOU}|(?:this|it) (?:isn't|isnt|is not|ain't|aint) about {YOU}(?: |,)?(?:buddy|pal|sweetie)?": 0.4,
+    rf"stay in {YOUR} lane": 0.5,
+    rf"mind {YOUR} own (?:business|life)": 0.45,
+    rf"(?:sit|pipe) (?:down|it)(?:,)? (?:lil|little|kid|buddy|bro|boy|girl|pal|sweetie|{PET_NAMES})": 0.5,
+    r"(?:better yet|or better yet),? (?:nowhere|never|not at all|don't)": 0.45,
+    r"(?:^|[.!] *)ok(?:ay)? and\?+": 0.35,
+    r"k bye|bye felicia": 0.35,
+    rf"(?:^|[.,!] *)(?:whatever|who cares),? (?:{YOU}|dude|bro|man|buddy)?[ .!]*(?:$|\n)": 0.35,
+    rf"{YOU} (?:need|should|oughta|ought to) (?:to )?(?:read the room|get over (?:yourself|urself)|calm down|chill|relax|log off|leave)": 0.45,
+    rf"(?:read|learn to read) the room,? ({YOU}|@\w+|\w+)?": 0.35,
+}
+
+NAMED_SARCASM: dict[str, float] = {
+    r"(?:i'm|im|i am) sure (?:\w+|he|she|they) means? well": 0.45,
+    r"(?:it's|its|it is) (?:just )?(?:a pity|a shame|unfortunate) (?:that|how)": 0.35,
+    r"(?:it|that) must be (?:lovely|nice|wonderful|great|so nice) to (?:have|be|get|live)": 0.5,
+    r"(?:is|was|must be) the (?:difficult|hard|tricky|challenging|confusing) part": 0.4,
+    r"per my (?:last|previous|earlier)(?: \w+)? (?:messages?|emails?|posts?|notes?|reminders?)": 0.4,
+    r"(?:thank you|thanks),? (?:\w+,? )?for that (?:contribution|input|insight|insightful|enlightening|helpful|interesting)\b[^.!?]{0,40}\.{2,}": 0.5,
+    r"\w+\.{3} ?(?:a |an )?(?:contribution|choice|idea|take|effort|interesting|something|unique|special)": 0.35,
+    r"(?:has|have) a (?:real |rare |special |remarkable |true )?(?:gift|talent|knack) for (?:\w+ing|making|turning|finding|scheduling|missing|forgetting|derailing)": 0.35,
+    r"one (?:might|could|would) (?:almost )?(?:think|suspect|assume|imagine)": 0.4,
+    r"(?:oh )?(?:good|great|look|wonderful|perfect|yay|joy|lovely|fantastic|wow),? (?:the|our|here comes the|it's the|its the) (?:resident |local |self[- ]appointed |self[- ]proclaimed )?(?:expert|genius|professor|guru|know[- ]it[- ]all|authority|scholar|prophet|therapist|doctor|oracle|queen|king|princess|main character|saint|hero|legend|smartest \w+|philosopher|life coach|comedian|critic|police)\b": 0.6,
+    r"(?:the|our|this) (?:resident|local|self[- ]appointed|self[- ]proclaimed|designated|unofficial) (?:expert|genius|therapist|guru|authority|critic|saint|know[- ]it[- ]all|comedian|philosopher|life coach|genius|drama queen|victim|tough guy|police|hall monitor)": 0.55,
+    r"(?:expert|genius|professor|guru|oracle|main character|royalty|the queen|the king|his majesty|her majesty|the prophet) (?:has|have) (?:arrived|spoken|graced us|blessed us|entered the chat|logged on)": 0.55,
+    r"(?:couldn't|couldnt|could not|can't|cant) be (?:me|you|u)(?:,)? (?:though|right|tho|lol|haha)?\s*(?:@\w+|\w+)?": 0.35,
+    r"(?:can't|cant|cannot) wait for (?:\w+(?:'s)? )?(?:next|today's|tomorrow's|todays|another|the next) (?:ted ?talk|lecture|sermon|masterclass|essay|speech|hot take|life lesson|monologue|rant|seminar|podcast|motivational \w+)": 0.55,
+    r"(?:another|today's|todays|daily|weekly|free|unsolicited) (?:ted ?talk|lecture|sermon|masterclass|seminar) (?:on|about|from)": 0.45,
+    r"(?:thank you|thanks|ty|ok|okay|sure),? (?:captain obvious|professor|doctor|einstein|genius|sherlock|dr\.? phil|mr\.? \w+|miss \w+|your (?:majesty|highness))": 0.55,
+    r"(?:wow|ooh|oo+h?),? (?:so|such|what a|how) (?:brave|deep|edgy|original|profound|quirky|unique|inspiring|revolutionary)": 0.45,
+    rf"(?:sure|yeah|yep|right|totally),? (?:because|cause|cuz|bc) {SOMEONE} (?:is|are|'s|'re|was|were) (?:such )?(?:an? )?(?:expert|genius|pro|authority|model \w+|role model|saint)": 0.5,
+    r"(?:imagine|picture) (?:being|having|needing|thinking|still|getting|posting|writing|acting)\b": 0.3,
+    r"(?:look|omg look|lol look) (?:who|at who)(?:'s| is) (?:back|here|awake|talking|online|posting)": 0.4,
+    rf"(?:did|does|do) {SOMEONE} (?:want|need|expect) a (?:medal|cookie|trophy|parade|prize)": 0.55,
+}
+
+PUTDOWNS: dict[str, float] = {
+    r"(?:is|was|would be|it's|its|like) (?:like )?asking (?:a|an) \w+ to (?:teach|lead|run|fly|swim|judge|cook|drive|moderate|facilitate)": 0.55,
+    r"like (?:talking|speaking|arguing|reasoning|chatting) (?:to|with) (?:a|an) (?:\w+ ){0,2}(?:wall|brick|rock|toddler|goldfish|bot|potato|child|npc|pigeon|tree|robot|zombie|void|brick wall|houseplant|fence post)": 0.55,
+    r"(?:someone|somebody|a person|people) who (?:was|were|is) (?:still )?(?:using|drinking|in rehab|in detox|relapsing|on probation)": 0.45,
+    r"about as (?:useful|helpful|sharp|bright|smart|fun|exciting|interesting|reliable|welcome|pleasant|effective|productive|supportive|warm|quick|competent|relevant) as (?:a|an)": 0.6,
+    r"(?:is|are|'s|'re|was|were|r|ur) (?:just |literally |basically )?as (?:useful|helpful|sharp|reliable|welcome|pleasant|effective|productive|competent) as (?:a|an) (?:\w+ ){0,3}(?:screen door|chocolate|paper|broken|wet|soggy|ashtray|handbrake|umbrella in|chocolate teapot|inflatable|rubber)": 0.55,
+    rf"(?<!\bi )(?<!\bi'm )(?:couldn't|couldnt|could not|can't|cant|cannot) (?:run|organi[sz]e|lead|manage|plan|host|pour|find|fix|handle|moderate|facilitate) (?:a |an |the |his |her |their |your |ur |my )?(?:\w+ ){{0,3}}?{SMALL_TASKS}": 0.55,
+    r"(?:couldn't|couldnt|could not|can't|cant|cannot) (?:\w+ ){1,5}?(?:if (?:his|her|their|your|ur) li(?:fe|ves) depended on it|to save (?:his|her|their|your|ur) li(?:fe|ves)|with (?:a map|both hands|instructions|a manual|a guide|a flashlight))": 0.55,
+    r"(?:without it|without (?:the (?:whole )?)?(?:thing|place|chat|group|room)) catching (?:on )?fire|(?:catching|catch|goes up|go up) (?:on )?(?:fire|in flames)": 0.3,
+    r"(?:you're|youre|ur|you are|u r|he's|she's|hes|shes|he is|she is|they're|theyre|\w+ is) (?:like|basically|literally|just) (?:a|an|the) (?:\w+ ){1,5}?(?:nobody|no one|noone) (?:wants|asked for|can|likes|needs|reads|uses|would|ever)": 0.6,
+    r"(?:talking|dealing|working|arguing|chatting|texting|playing|reasoning|living) (?:to|with) (?:you|u|him|her|them|\w+) (?:is|was|feels) like (?:\w+ ){0,4}(?:wall|brick|rock|toddler|goldfish|bot|potato|child|npc|pigeon|tree|rock|robot|drunk|zombie|chatbot|wet sock|pillow|void|brick wall)": 0.6,
+    r"(?:is|was|feels) like (?:talking to|arguing with|reasoning with|teaching|explaining \w+ to|playing with|queueing with|duo ?queueing with|babysitting) (?:a|an) (?:\w+ ){0,5}(?:wall|brick|rock|toddler|goldfish|bot|potato|child|npc|pigeon|tree|robot|zombie|chatbot|wet sock|void|troll)": 0.55,
+    r"(?:the|a|an) (?:personality|charisma|emotional range|brain ?power|attention span|iq|social skills|people skills|common sense|self[- ]awareness|sense of humou?r) of (?:a|an) (?:\w+ ){0,3}\w+": 0.55,
+    r"(?:whole|entire|only) personality is": 0.5,
+    r"not the (?:sharpest|brightest) (?:tool|crayon|bulb|knife|pencil|light)": 0.6,
+    r"(?:a )?(?:few|couple) (?:fries|sandwiches|bricks|cards|screws|beers|crayons|marbles) short": 0.6,
+    r"(?:two|2|three|3|single|one) (?:functioning )?brain ?cells?|room[- ]temperature iq|(?:head|brain) (?:full of|made of) (?:air|rocks|mush|cotton)": 0.55,
+    r"(?:a|the) (?:walking|living|human) (?:disaster|red flag|cautionary tale|headache|l|participation trophy|nightmare|dumpster fire|trainwreck|train wreck|mess|joke|cringe compilation)": 0.6,
+    r"waste of (?:oxygen|space|air|skin|a (?:seat|spot|chair|login|username))": 0.7,
+    r"(?:for|just for|all for|farming) (?:the )?(?:clout|attention|likes|sympathy|pity|views|clicks|validation|engagement)(?! (?:is|isn't|was) (?:fine|okay|ok|normal|valid))": 0.4,
+    r"(?:fishing|begging|farming) for (?:sympathy|attention|compliments|pity|likes|validation)": 0.5,
+    r"(?:could|couldn't) (?:\w+ )?(?:find|locate) (?:their|his|her|your|ur) (?:own )?(?:way|ass|butt|head) (?:out of|with)": 0.55,
+    r"(?:never|barely|hardly) (?:had|has|have) (?:an? )?(?:original|single|coherent|useful) (?:thought|idea|opinion)": 0.55,
+    r"(?:brings?|brought|adds?|added|contributes?) (?:absolutely |literally )?(?:nothing|zero|0) to (?:the|this) (?:table|group|conversation|team|server|chat|circle)": 0.5,
+}
+
+# Insinuation: something shameful hinted about someone, with no gossip word.
+INSINUATION: dict[str, float] = {
+    r"(?:won't|will not|wont|i won't|i will not) name (?:any )?names": 0.45,
+    r"let's just say|lets just say": 0.35,
+    r"coincides? (?:remarkably|suspiciously|conveniently|perfectly|oddly) (?:well )?with|(?:remarkably|suspiciously|conveniently) timed": 0.45,
+    r"certain (?:people|members|individuals|folks|someones|persons|colleagues|staff)": 0.35,
+    r"(?:i|we) (?:notice|noticed|can't help noticing|couldn't help noticing) (?:that )?(?:\w+ )(?:only|always|never|conveniently|somehow)": 0.4,
+    r"(?:only ever|always conveniently|somehow always|conveniently) (?:volunteers?|shows? up|appears?|helps?|calls? in sick|leaves? early|disappears?|gets?)": 0.4,
+    r"(?:wonder|wondering|makes (?:you|me) wonder|curious) (?:what|who|why|where|how) (?:\w+ ){1,3}(?:was|were|is|has been|'s been|had been|is really|was really|was actually)\b[^.?!]{0,40}(?:really|actually|up to|doing|with|all (?:weekend|night|day))": 0.45,
+    r"(?:kinda|kind of|pretty|real|so|funny|interesting|curious|weird|strange|convenient|odd|wild)(?: funny| interesting| curious| convenient| wild)? how (?:\w+(?:'s)? ){1,4}(?:always|every time|whenever|only|never|suddenly|right after|conveniently|keeps?)": 0.45,
+    r"(?:not saying|i'm not saying|im not saying|i'm just saying|not gonna say|won't say|wont say|not naming (?:any )?names|no names mentioned|i'll say no more|say no more|if you know you know|iykyk|draw your own conclusions|connect the dots|just an observation|make of that what you will|read between the lines|i'll leave it at that|ill leave it at that)": 0.4,
+    r"(?:everyone|everybody|we all|y'all|yall|you all) (?:knows?|know) (?:why|what|who|how|the real reason)": 0.45,
+    r"[\"'](?:had to|needed to|decided to|chose to|taking|took|working from home|family emergency|personal reasons|stepp?(?:ed|ing)? back|busy|sick|tired|helping|visiting|studying|resting|a friend|just friends|coincidence)[^\"'\n]{0,30}[\"']": 0.35,
+    r"(?:really|actually|supposedly|allegedly) (?:was |were )?(?:doing|with|at|up to)\b[^.?!]{0,30}(?:weekend|night|hours|time)": 0.3,
+    r"(?:totally|definitely|surely|i'm sure it's|im sure its) (?:a )?(?:coincidence|unrelated|nothing)": 0.4,
+    # Scare quotes around what someone says they did: "her 'overtime'".
+    r"(?:someone's|somebody's|his|her|their|\w+'s) ['\"]\w+(?: \w+){0,2}['\"]": 0.4,
+    r"(?:every ?time|whenever) (?:his|her|their|\w+'s) (?:\w+ ){0,2}(?:comes|visits|shows up|is around|gets paid|is in town)": 0.35,
+}
+
+RHETORICAL: dict[str, float] = {
+    r"is there (?:some|a|any) (?:particular |good )?reason (?:why )?(?:\w+ ){1,4}(?:cannot|can't|can not|won't|never|always|insists? on|refuses? to|has to|needs to)": 0.5,
+    r"(?:do|does|did) (?:you|u) (?:ever )?(?:actually |really )?(?:listen to|read|hear) (?:yourself|urself|your own)": 0.55,
+    r"or is (?:that|this) (?:a )?(?:privilege|luxury|right|courtesy) reserved": 0.45,
+    rf"who (?:even )?(?:asked|invited|wanted|needs|cares about) {YOU}\b|who (?:even )?asked(?: for)? {YOUR}": 0.6,
+    r"why (?:are|r|is) (?:you|u|he|she|they|\w+) (?:like this|like that|always like this|this way|such an? \w+|even (?:here|talking|allowed|posting)|still (?:here|talking|posting))": 0.55,
+    rf"how (?:are|r|is|can|do|does) (?:you|u|someone|anyone|he|she|they|\w+) (?:this|that|so|still|always)(?: \w+)? {NEGATIVE_ADJ}": 0.55,
+    r"(?:what's|whats|what is|what was) the point of (?:you|u|him|her|them|having (?:you|u|him|her|them))\b": 0.6,
+    r"why (?:do|does|did|would|should) (?:you|u|he|she|they|\w+) even (?:bother|join|come|post|try|show up|talk|speak|open (?:your|ur|his|her) mouth|exist|be here|type)": 0.55,
+    rf"(?:do|does|did) {YOU} (?:ever|even) (?:actually |really )?(?:stop talking|shut up|listen|think before|read before|get tired of (?:hearing |listening to )?(?:yourself|urself|your own voice)|think\?|read\?)": 0.5,
+    rf"who (?:hurt|raised|dropped) {YOU}(?! the)": 0.5,
+    r"(?:is|was) (?:that|this) (?:supposed|meant) to be (?:a |an )?(?:joke|funny|helpful|advice|an argument|a point|deep|smart)": 0.45,
+    rf"(?:do|does|did|can|can't|cant) {YOU} (?:not |even )?(?:read|see|hear|count|understand english)\?": 0.45,
+    rf"(?:are|r) {YOU} (?:always|even|ever|actually|really) (?:this|so|that) {NEGATIVE_ADJ}": 0.55,
+    rf"what (?:is|'s|s) (?:even )?wrong with {YOU}": 0.55,
+    rf"(?:how|why) (?:is|does|do|did|would) (?:anyone|anybody|someone|somebody|people) (?:even )?(?:like|stand|tolerate|put up with|listen to|trust) {YOU}": 0.6,
+    r"(?:who|what kind of (?:person|adult|peer|mentor|mod|moderator|friend)) (?:even )?(?:says|does|posts|writes|thinks) (?:that|something like that|stuff like that)": 0.45,
+    rf"(?:are|r) {YOU} (?:ok|okay|alright|well)(?: in the head| up there|\?\? *(?:lol|lmao)| mentally| upstairs)": 0.45,
+}
+
+GENERALISATION: dict[str, float] = {
+    r"(?:the )?(?:younger|older|new|newer|junior|senior) (?:\w+ ){0,1}(?:specialists|staff|members|folks|people|ones|generation|peers|hires|cohort|crowd|lot)\b[^.!?]{0,60}(?:seem to (?:think|believe)|all think|always think|act like|believe (?:that )?(?:they|recovery))": 0.45,
+    r"(?:always|all|invariably) seem (?:convinced|to think|to believe|to assume)": 0.4,
+    r"(?:and )?(?:frankly|honestly),? it shows": 0.4,
+    rf"(?:people|ppl|folks|guys|men|women|girls|dudes|someone|anyone) like {YOU}\b(?! (?:make|made|are why i|help|keep me|give me))": 0.5,
+    r"(?:people|ppl|folks|guys) like (?:him|her|them|that|\w+) (?:are|r|always|never|should|ruin|don't|dont|need)": 0.45,
+    rf"{YOUR} (?:kind|type|sort|lot)\b(?! (?:words|of|message|note|heart|soul))": 0.45,
+    r"(?:the )?(?:new|old|young|older|newer) (?:ppl|people|ones|members|folks|kids|guys|crowd|generation|batch|lot|cohort|members)\b[^.?!]{0,40}\b(?:are|r|is) (?:all|always|just|literally|so|such)\b": 0.4,
+    r"(?:every|each) (?:single )?(?:one|1) of (?:them|you|u|these \w+|those \w+|y'all|yall)": 0.3,
+    r"(?:all|every one of|half of) (?:you|u|y'all|yall|them|these|those) (?:people|ppl|\w+s)? ?(?:do is|ever do|care about|are the same|are all|think (?:they're|you're|ur))": 0.45,
+    r"thinks? (?:they're|theyre|they are|he's|she's|hes|shes|you're|youre|ur|you are) (?:the |a |some kind of )?main character": 0.5,
+    r"main character (?:syndrome|energy|complex)": 0.4,
+    r"(?:this|that) (?:is|'s|s) (?:why|what) (?:nobody|no one|everyone|everybody|people|ppl) (?:likes?|trusts?|hates?|avoids?|leaves?|left|quits?|stops?) (?:you|u|this|them|coming|posting|\w+ing)": 0.55,
+}
+
+THREATS: dict[str, float] = {
+    r"(?:i would|i'd|i should) be (?:very |extremely |quite )?careful (?:about )?(?:what|how|who) (?:you|u)": 0.55,
+    r"i have a long memory|i (?:don't|do not) forget|i keep (?:records|receipts|notes)|i('ve| have) (?:kept|saved) (?:the )?(?:screenshots|receipts|records)": 0.45,
+    r"(?:will|would|'ll) have no (?:choice|option) but to": 0.4,
+    r"(?:consider this|this is) (?:your|a|the) (?:one |only |final |last |first )?(?:courtesy |official |friendly )?(?:notice|warning|reminder)": 0.5,
+    r"(?:take|taking) (?:it|this) (?:up the chain|higher|further|to (?:hr|management|your supervisor|the board))|go over (?:your|ur) head": 0.35,
+    r"(?:supervisors|management|your (?:boss|supervisor)|people|they) (?:do |can |will )?read (?:these|this|the) (?:channels?|chats?|threads?|posts?)": 0.4,
+    r"(?:and |then )?(?:see|watch) what happens": 0.55,
+    r"(?:have|has|got) a way of (?:getting|ending up|disappearing|being|going|vanishing)": 0.5,
+    rf"i know (?:where {YOU} (?:live|work|sleep|go)|which (?:account|one|profile)|who {YOU} (?:are|really are)|{YOUR} (?:alt|address|real name|main|workplace)|what {YOU} did|(?:your|ur) (?:secret|little secret))": 0.6,
+    rf"watch {YOUR} (?:back|mouth|step|tone|words)|watch (?:yourself|urself|it,)|(?:better )?watch out,? {YOU}": 0.5,
+    rf"^\W*(?:careful|be careful|easy now|tread carefully),? (?:\w+,? )?(?:people|ppl|ones|those|folks|{YOU}|anyone|whoever)\b": 0.4,
+    r"(?:you'll|youll|u'll|you will|u will|you're gonna|youre gonna|ur gonna|you are going to|you're going to) (?:regret (?:it|this|that)|be sorry|pay for (?:it|this|that))": 0.6,
+    r"(?:would be a |it'd be a |be a )?(?:shame|pity) if (?:something|anything) (?:happened|were to happen|happens)": 0.65,
+    r"(?:wouldn't|would not|wouldnt) want (?:anything|something) (?:bad )?to happen": 0.65,
+    r"(?:last|final) warning": 0.45,
+    r"(?:^|\W)(?:friendly )?(?:reminder|warning)[ .!]*(?:\U0001f60a|\U0001f642|\U0001f643|\U0001f607)": 0.3,
+    r"(?:don't|dont) make me (?:come|find|do|say|tell|report|post|share|expose)": 0.5,
+    r"(?:keep|go ahead and keep|keep on) (?:it up|doing (?:that|this)|talking|posting|\w+ing)\b[^.!?\n]{0,60}?(?:and )?(?:see what|you'll see|watch what|find out)": 0.6,
+    r"(?:accidents happen|people get hurt|things happen to people)": 0.45,
+    rf"(?:i'll|ill|i will|i'm gonna|im gonna) (?:expose|out|dox|report|screenshot|leak) (?:you|u|him|her|them|{YOUR}|everything)": 0.5,
+    r"(?:everyone|everybody|the whole (?:server|group|chat)) (?:will|is going to|gonna) (?:find out|know|see) (?:what|who|about)": 0.5,
+}
+
+FEELING_ATTACKS: dict[str, float] = {
+    r"(?:i|we) find (?:our|your|ur|his|her|their|\w+'s) (?:conversations|comments|posts|presence|company|updates|contributions|messages|questions|stories) (?:quite |rather |very |so |increasingly |frankly )?(?:tiring|exhausting|draining|tedious|trying|tiresome|grating|insufferable|pointless)": 0.55,
+    r"(?:i|we) (?:don't|do not|dont) mean to be (?:unkind|rude|harsh|mean|blunt),? but": 0.3,
+    rf"(?:every ?time|whenever|when) i see {YOUR} (?:name|post|face|messages?|username|pfp|avatar|icon)\b[^.!?]{{0,50}}(?:groan|cringe|sigh|roll my eyes|want to (?:leave|scream|puke|log off)|lose (?:brain cells|hope|the will)|die inside|mute|scroll past|skip)": 0.6,
+    r"(?:every ?time|whenever) (?:you|u) (?:post|talk|speak|type|open (?:your|ur) mouth|show up|join|log on)\b[^.!?]{0,50}(?:groan|cringe|sigh|roll my eyes|want to (?:leave|scream|puke)|lose (?:brain cells|hope)|die inside|gets? worse|goes? (?:quiet|downhill))": 0.6,
+    r"no offen[cs]e": 0.3,
+    r"(?:with all due respect|respectfully),? (?:you|u|ur|your) (?:are|r|sound|seem|need|have no)": 0.35,
+    rf"(?:being|talking|working|hanging out|dealing|sitting|living) (?:around|with|to|near|next to) {HIM}\b[^.!?]{{0,20}}(?:is|are|was|feels|has been) (?:so |really |honestly |literally |just |kind of |kinda )?(?:draining|exhausting|tiring|painful|unbearable|a chore|torture|miserable|the worst|hell|a nightmare|a headache|suffocating|toxic)": 0.55,
+    rf"(?:being|talking|working|hanging out|dealing|sitting|living) (?:around|with|to|near|next to) {YOU}\b[^.!?]{{0,20}}(?:is|are|was|feels|has been) (?:so |really |honestly |literally |just |kind of |kinda )?(?:draining|exhausting|tiring|painful|unbearable|a chore|torture|miserable|the worst|hell|a nightmare|a headache|suffocating|toxic)": 0.65,
+    rf"{YOU} (?:make|makes) me (?:want to|wanna) (?:scream|puke|leave|quit|gag|throw up|log off|cry|pull my hair out|bang my head)": 0.6,
+    r"(?:i|we) (?:physically|literally|audibly|visibly) (?:groan|cringe|gag|wince|sigh)(?:ed)?": 0.35,
+    rf"(?:i|we) (?:dread|hate|can't stand|cant stand) (?:seeing|reading|hearing|listening to) {YOUR}\b": 0.6,
+    r"(?:lose|losing|lost) (?:brain cells|iq points|the will to live) (?:reading|listening|hearing|every time)": 0.55,
+    rf"(?:i'm|im|i am|we're|we are) (?:so |just |honestly )?(?:tired|sick|done|exhausted) (?:of|with) {YOU}\b(?! (?:all|guys) (?:being|supporting))": 0.55,
+    r"(?:i'm|im|i am) (?:so |just |honestly )?(?:tired|sick) of (?:hearing|reading|seeing) (?:your|ur|his|her|their|\w+'s) ": 0.5,
+}
+
+EXCLUSION: dict[str, float] = {
+    rf"(?:no ?one|nobody|noone|no1)(?: here| in (?:this|here|the) \w+| else)? (?:listens to|likes|wants|cares about|reads|takes|trusts|needs|respects|misses|invited) {YOU}\b": 0.6,
+    rf"(?:no ?one|nobody|noone|no1)(?: here| in (?:this|here|the) \w+)? (?:wants|needs|cares about|reads|is interested in) {YOUR}\b": 0.5,
+    rf"{YOURE} (?:not|no longer|never) (?:welcome|wanted|needed|one of us|part of (?:this|the) \w+)": 0.6,
+    rf"{YOU} (?:don't|dont|do not) (?:belong|fit in) (?:here|in this|with us)": 0.6,
+    r"(?:not|isn't|is not) welcome (?:here|in (?:this|the) \w+)": 0.5,
+    r"(?:go|get|log|move|stay) (?:back )?(?:away|out|off)(?: from (?:here|us|this \w+))? and (?:don't|dont|never) come back": 0.6,
+    rf"(?:we|everyone|everybody|the group)(?:'d| would)? (?:all )?(?:be|are|were) (?:so much |much |a lot )?(?:better|happier|calmer) (?:off )?(?:without {YOU}|if {YOU} (?:left|were gone|weren't here|didn't post|quit|stopped posting|went away))": 0.65,
+    r"(?:just |please )?(?:leave|go away|quit|get out)(?: already)?,? (?:nobody|no one) (?:wants|needs|likes)": 0.6,
+}
+
+#: family -> (bucket the score goes to, patterns). The family is the cue's name.
+FAMILIES: dict[str, tuple[str, dict[str, float]]] = {
+    "condescension": ("criticism", CONDESCENSION),
+    "dismissive order": ("criticism", DISMISSAL),
+    "sarcasm naming its target": ("mockery", NAMED_SARCASM),
+    "put-down": ("criticism", PUTDOWNS),
+    "insinuation": ("gossip", INSINUATION),
+    "rhetorical question": ("criticism", RHETORICAL),
+    "hostile generalisation": ("criticism", GENERALISATION),
+    "veiled threat": ("criticism", THREATS),
+    "attack framed as a feeling": ("criticism", FEELING_ATTACKS),
+    "exclusion": ("criticism", EXCLUSION),
+}
+
+# Emoji that insinuate (a smirk, a hand over the mouth, eyes): with someone
+# named or talked about, they hint at something not said.
+INSINUATING_EMOJI = frozenset({"\U0001f60f", "\U0001f92d", "\U0001f440", "\U0001fae2", "\U0001f609", "\U0001f937"})
