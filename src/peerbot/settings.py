@@ -26,6 +26,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from peerbot.tone.report import DEFAULT_THRESHOLD
+
 ENV_PREFIX = "PEERBOT_"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -126,7 +128,7 @@ class PromptSettings(_Strict):
 
 class NudgeSettings(_Strict):
     enabled: bool = True
-    threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
     cooldown_minutes: int = Field(default=60, ge=0)
     # Built-in defaults equal the shipped config/peerbot.toml (tested), for minimal config files.
     exempt_roles: list[str] = Field(default_factory=lambda: ["moderator"])

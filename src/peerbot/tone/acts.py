@@ -43,6 +43,9 @@ NEGATIVE_ADJ = (
 )
 
 CONDESCENSION: dict[str, float] = {
+    # Grammar-tolerant forms: second-language writers drop articles and endings.
+    r"(?:talks?|talking|speaks?|speaking|acts?|acting|writes?|explains?)(?: to (?:us|me|everyone|everybody))? like (?:a |an |the |our )?(?:teacher|boss|professor|parent|king|queen|expert|god|doctor|genius|police|principal|mother|father)": 0.45,
+    r"(?:not|isn't|is not|are not|aren't|no) (?:more |any |much )?(?:better|smarter|more important|more special) than (?:anybody|anyone|everyone|everybody|us|the rest|other people|nobody)": 0.45,
     # The polite register: deference turned into a put-down.
     r"(?:leave|let) (?:the|that|this|all the) (?:[\w-]+ ){0,2}(?:to|for) (?:those of us|the (?:rest of us|professionals|adults|experts|grown[- ]?ups)|people who (?:actually|know|understand))": 0.55,
     r"those of us who (?:actually|really|have actually|did)": 0.4,
@@ -73,6 +76,11 @@ CONDESCENSION: dict[str, float] = {
 }
 
 DISMISSAL: dict[str, float] = {
+    r"(?:close|shut|closed) (?:the|your|ur|that) (?:mouth|trap)": 0.55,
+    rf"(?:maybe |please |just )?{YOU} (?:can|could|should|must|need to|better) (?:stay|be|keep|remain) (?:quiet|silent)": 0.45,
+    r"(?:the )?same (?:old )?(?:song|story|speech|complaint|thing|record) every (?:week|time|day|meeting|session)": 0.4,
+    rf"(?:nobody|no one|noone) (?:asks?|asked|vote|votes|voted|elected|chose|invited|wants?|needs?)(?: for)? {YOUR} (?:opinion|advice|input|comment|idea|thoughts)": 0.55,
+    rf"(?:nobody|no one|noone) (?:vote|votes|voted|elected|chose|picked) (?:for )?{YOU}\b": 0.5,
     r"(?:it would be|it might be|it'd be|perhaps it would be|it may be) (?:best|better|wise|kinder) (?:for everyone )?if (?:you|u) (?:sat|stayed|stepped|kept|took|didn't|did not|let|left|just)": 0.5,
     r"(?:we|everyone|everybody|the group) (?:would|could) (?:all )?benefit from (?:the|some|a little|a bit of) (?:quiet|silence|peace|break|rest)": 0.5,
     r"(?:run out of|lost|losing|have no|no more) (?:patience|sympathy|time|energy) for (?:your|ur|his|her|their|\w+'s)": 0.55,
@@ -106,6 +114,11 @@ DISMISSAL: dict[str, float] = {
 }
 
 NAMED_SARCASM: dict[str, float] = {
+    r"(?:wow|oh|ooh),? (?:\w+,? )?(?:so|such|very|what a|what|such a) (?:helpful|useful|great|brilliant|smart|wise|deep|good|amazing|original) (?:advice|idea|tip|comment|insight|contribution|answer|suggestion)": 0.5,
+    r"(?:thank you|thanks) (?:very much|so much|a lot),? (?:captain obvious|professor|doctor|einstein|genius|sherlock|expert|teacher)": 0.5,
+    r"(?:give|get|gives) (?:her|him|them|this \w+|\w+) (?:a |the )?(?:medal|trophy|prize|award|cookie|gold star)": 0.5,
+    r"(?:the )?(?:champion|queen|king|master|expert|professor|olympic champion|world champion) of (?:late|lateness|being late|drama|excuses|complaining|complain|gossip|interrupting|talking|nothing)": 0.5,
+    r"congratulation(?:s)?,? (?:\w+ )?(?:is|are|was|you|he|she) (?:late|wrong|again|finally)": 0.45,
     r"(?:i'm|im|i am) sure (?:\w+|he|she|they) means? well": 0.45,
     r"(?:it's|its|it is) (?:just )?(?:a pity|a shame|unfortunate) (?:that|how)": 0.35,
     r"(?:it|that) must be (?:lovely|nice|wonderful|great|so nice) to (?:have|be|get|live)": 0.5,
@@ -130,6 +143,11 @@ NAMED_SARCASM: dict[str, float] = {
 }
 
 PUTDOWNS: dict[str, float] = {
+    r"(?:is|are|'s|was) like (?:a |an )?(?:empty|broken|hollow|old|dead|rusty|cracked|leaking) (?:bottle|drum|can|box|house|radio|record|shell|battery|tap|machine)": 0.5,
+    r"(?:nobody|no one|noone)(?: is|'s)? (?:at )?home(?: in| up)? (?:there|here)?": 0.4,
+    r"(?:your|ur|his|her|their) (?:head|brain|mind) (?:is|are) (?:like )?(?:a |an )?(?:empty|house|room|box|hole|desert|balloon)": 0.5,
+    r"plays? the victim(?: card)?|playing the victim(?: card)?": 0.5,
+    r"(?:is|are|they are|they're) not serious (?:people|peoples|persons|members|person)": 0.4,
     r"(?:is|was|would be|it's|its|like) (?:like )?asking (?:a|an) \w+ to (?:teach|lead|run|fly|swim|judge|cook|drive|moderate|facilitate)": 0.55,
     r"like (?:talking|speaking|arguing|reasoning|chatting) (?:to|with) (?:a|an) (?:\w+ ){0,2}(?:wall|brick|rock|toddler|goldfish|bot|potato|child|npc|pigeon|tree|robot|zombie|void|brick wall|houseplant|fence post)": 0.55,
     r"(?:someone|somebody|a person|people) who (?:was|were|is) (?:still )?(?:using|drinking|in rehab|in detox|relapsing|on probation)": 0.45,
@@ -157,6 +175,10 @@ PUTDOWNS: dict[str, float] = {
 
 # Insinuation: something shameful hinted about someone, with no gossip word.
 INSINUATION: dict[str, float] = {
+    r"(?:i|we) (?:hear|hears|hearing) (?:that )?(?:\w+|he|she|they) (?:is|was|has|got|not|are|have)": 0.4,
+    r"(?:i|i'm|im) (?:only|just) (?:say|saying)": 0.35,
+    r"say only|just saying": 0.35,
+    r"(?:not so|not really|not very) (?:sober|clean|honest|sick|busy|innocent) (?:like|as) (?:he|she|they|\w+) (?:says?|said|tells?|claims?|pretends?)": 0.5,
     r"(?:won't|will not|wont|i won't|i will not) name (?:any )?names": 0.45,
     r"let's just say|lets just say": 0.35,
     r"coincides? (?:remarkably|suspiciously|conveniently|perfectly|oddly) (?:well )?with|(?:remarkably|suspiciously|conveniently) timed": 0.45,
@@ -171,11 +193,14 @@ INSINUATION: dict[str, float] = {
     r"(?:really|actually|supposedly|allegedly) (?:was |were )?(?:doing|with|at|up to)\b[^.?!]{0,30}(?:weekend|night|hours|time)": 0.3,
     r"(?:totally|definitely|surely|i'm sure it's|im sure its) (?:a )?(?:coincidence|unrelated|nothing)": 0.4,
     # Scare quotes around what someone says they did: "her 'overtime'".
-    r"(?:someone's|somebody's|his|her|their|\w+'s) ['\"]\w+(?: \w+){0,2}['\"]": 0.4,
+    r"\w+'s ['\"]\w+(?: \w+){0,2}['\"]": 0.4,
+    r"(?:his|her|their) ['\"]\w+(?: \w+){0,2}['\"]": 0.4,
     r"(?:every ?time|whenever) (?:his|her|their|\w+'s) (?:\w+ ){0,2}(?:comes|visits|shows up|is around|gets paid|is in town)": 0.35,
 }
 
 RHETORICAL: dict[str, float] = {
+    rf"who (?:made|make|makes|put|named|chose) {YOU} (?:the )?(?:boss|king|queen|leader|in charge|god|moderator|mod|expert|police|judge|teacher)": 0.6,
+    r"(?:is|it's|its|it is) (?:normal|usual|common|ok|okay|polite) in (?:your|ur|his|her|their) (?:country|culture|family|religion|village|generation)": 0.55,
     r"is there (?:some|a|any) (?:particular |good )?reason (?:why )?(?:\w+ ){1,4}(?:cannot|can't|can not|won't|never|always|insists? on|refuses? to|has to|needs to)": 0.5,
     r"(?:do|does|did) (?:you|u) (?:ever )?(?:actually |really )?(?:listen to|read|hear) (?:yourself|urself|your own)": 0.55,
     r"or is (?:that|this) (?:a )?(?:privilege|luxury|right|courtesy) reserved": 0.45,
@@ -196,6 +221,9 @@ RHETORICAL: dict[str, float] = {
 }
 
 GENERALISATION: dict[str, float] = {
+    r"(?:all of them|they are all|they're all|all the same|every one) (?:the )?same": 0.4,
+    r"(?:don't|dont|do not|doesn't|doesnt|does not) (?:care|respect|listen|help|know|understand|do) (?:nothing|nobody|no one|noone)": 0.35,
+    r"(?:the )?(?:moderators|mods|admins|leaders|facilitators|staff|organizers|organisers|coordinators|old members|new members) (?:here |in this \w+ )?only (?:protect|help|care about|listen to|defend|support|answer) (?:their|his|her) (?:own )?(?:friends|favorites|favourites|people|group|circle)": 0.55,
     r"(?:the )?(?:younger|older|new|newer|junior|senior) (?:\w+ ){0,1}(?:specialists|staff|members|folks|people|ones|generation|peers|hires|cohort|crowd|lot)\b[^.!?]{0,60}(?:seem to (?:think|believe)|all think|always think|act like|believe (?:that )?(?:they|recovery))": 0.45,
     r"(?:always|all|invariably) seem (?:convinced|to think|to believe|to assume)": 0.4,
     r"(?:and )?(?:frankly|honestly),? it shows": 0.4,
@@ -211,6 +239,11 @@ GENERALISATION: dict[str, float] = {
 }
 
 THREATS: dict[str, float] = {
+    r"(?:you will|you'll|u will|u'll|you gonna|you going to) see what happens?": 0.6,
+    rf"(?:be|better be|you better be|you should be) careful (?:what|how|with what) {YOU} (?:say|talk|write|post|do)": 0.5,
+    rf"i know (?:people|someone|somebody|guys|persons) (?:who|that) (?:know|knows|can find) {YOU}": 0.6,
+    r"(?:i am|i'm|im) not (?:joking|kidding)(?: with you)?": 0.3,
+    r"remember (?:this|that|my words)[.!]*(?:$|\n)": 0.3,
     r"(?:i would|i'd|i should) be (?:very |extremely |quite )?careful (?:about )?(?:what|how|who) (?:you|u)": 0.55,
     r"i have a long memory|i (?:don't|do not) forget|i keep (?:records|receipts|notes)|i('ve| have) (?:kept|saved) (?:the )?(?:screenshots|receipts|records)": 0.45,
     r"(?:will|would|'ll) have no (?:choice|option) but to": 0.4,
@@ -253,6 +286,8 @@ FEELING_ATTACKS: dict[str, float] = {
 
 EXCLUSION: dict[str, float] = {
     rf"(?:no ?one|nobody|noone|no1)(?: here| in (?:this|here|the) \w+| else)? (?:listens to|likes|wants|cares about|reads|takes|trusts|needs|respects|misses|invited) {YOU}\b": 0.6,
+    rf"(?:no ?one|nobody|noone|no1)(?: here| in (?:this|here|the) \w+| else)? (?:wants?|wanted|likes?) to (?:listen|hear|talk|sit|work)(?: to| with)? {YOU}\b": 0.6,
+    rf"(?:better|maybe|please) {YOU} (?:go|find|leave|look for)\b[^.!?]{{0,20}}(?:other|another|different|new) (?:group|server|chat|place|community)": 0.5,
     rf"(?:no ?one|nobody|noone|no1)(?: here| in (?:this|here|the) \w+)? (?:wants|needs|cares about|reads|is interested in) {YOUR}\b": 0.5,
     rf"{YOURE} (?:not|no longer|never) (?:welcome|wanted|needed|one of us|part of (?:this|the) \w+)": 0.6,
     rf"{YOU} (?:don't|dont|do not) (?:belong|fit in) (?:here|in this|with us)": 0.6,

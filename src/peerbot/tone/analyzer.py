@@ -33,13 +33,21 @@ from peerbot.tone.reading import (
     tokenize,
 )
 from peerbot.tone.sentiment import sentiment as _sentiment
-from peerbot.tone.report import DEFAULT_THRESHOLD, NUDGE_CATEGORIES, Cue, ToneReport
+from peerbot.tone.report import DEFAULT_THRESHOLD, Cue, ToneReport, decide
 
 __all__ = ["analyze"]
 
 # Every word that judges on its own: insults first, then judgements, then blame.
 # A post this long, with the writer in it, is read as a story (characters).
 _LONG_POST = 280
+_SYMPATHY = re.compile(
+    r"\b(?:(?:i'm|im|i am|so) sorry (?:you|that|for|to hear|about)|feel (?:so )?(?:bad|sorry|terrible) for|that (?:sounds|must be) (?:so |really )?(?:hard|rough|awful|terrible|tough|horrible))"
+)
+# How much a remark aimed at the reader or a named member is lifted, and how
+# strong its own cue must be for that.
+_AIMED_LIFT = 0.12
+_AIMED_MIN = 0.4
+_QUOTED = re.compile('"[^"\n]{1,400}"|\u201c[^\u201d\n]{1,400}\u201d')
 _SECOND_WORDS = lx.SECOND | {"you're", "you've", "you'll", "you'd"}
 _MOCK_WARMTH = frozenset({"condescension", "sarcasm naming its target"})
 # Thanks said outright: the message is warm, whatever its adverbs.
@@ -76,7 +84,7 @@ _LEADING_MENTIONS = re.compile(r"^(?:\s*(?:@[\w.-]+|<@[\w!|.-]+>)[,:]?)+\s*")
 # Someone speaking of themselves: what turns pain into a struggle shared.
 _OWN_DIFFICULTY = frozenset({"i", "i'm", "im", "i've", "ive", "i'd", "i'll", "me", "my", "myself", "mine"}) | lx.STRUGGLE_WORDS
 _BABY_WORDS = frozenset({"baby", "child", "toddler", "drama", "princess", "crybaby"})
-_BABYISH = re.compile(r"\b(?:such a|big|like a|acting like a|being a|what a) (?:baby|child|toddler|drama queen|princess|crybaby)\b")
+_BABYISH = re.compile(r"(?<!\bme )(?<!\bus )\b(?:such a|big|like a|acting like a|being a|what a) (?:baby|child|toddler|drama queen|princess|crybaby)\b")
 
 _LAUGH_WORD = re.compile(r"l+o+l+(?:o+l+)*|l+m+f*a+o+|ro+fl|(?:ha|he){2,}h?|a?ha(?:ha)+h?")
 _MOCKING_EMOJI = re.compile("[" + "".join(sorted(lx.MOCKING_EMOJI)) + "]")
@@ -112,6 +120,10 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
 
     # Mentions that open a message say who it is for; "you" is then that person.
     body = _LEADING_MENTIONS.sub("", lower, count=1) if lower.lstrip()[:1] in ("@", "<") else lower
+    if len(body) >= _LONG_POST and ('"' in body or "\u201c" in body):
+        # In a long post, words in quotation marks are what someone said to
+        # the writer: part of their story, not a remark to anyone here.
+        body = _QUOTED.sub(" ", body)
     tricks = bool(norm.tricks)
     # (phrase, weight, counts in full without a named target)
     words = frozenset(_WORDS.findall(lower))
@@ -243,7 +255,10 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
         # A long first-person post tells the writer's own story: what others
         # did or said in it is their experience, not a remark to anyone here.
         story = len(body) >= _LONG_POST and tally.self_refs >= 3
-        if story and not tally.aimed:
+        # In a story "you" is often the person in it, or anyone; only a
+        # mention or a member's name shows it is aimed at someone here.
+        member_named = "@" in body or "<@" in body or (bool(names) and not words.isdisjoint(n.lower().lstrip("@") for n in names))
+        if story and not (tally.aimed and member_named):
             score *= 0.35
             tally.note("a first-person story (what others did is the writer's experience)", (), -0.65)
         elif "second" not in targets and kind in ("criticism", "gossip"):
@@ -256,11 +271,17 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
             if help_seeking:
                 score *= 0.75
                 tally.note("asking for help", (help_seeking.group(0),), -0.25)
-        elif tally.aimed and not warm and not story and max(tally.aimed) >= 0.3 and score < 0.6:
+            sympathy = _SYMPATHY.search(body)
+            if sympathy:
+                # "I'm so sorry you went through that, he sounds awful": taking
+                # the reader's side against someone not here.
+                score *= 0.6
+                tally.note("sympathy with the reader", (sympathy.group(0),), -0.4)
+        elif tally.aimed and not warm and not story and max(tally.aimed) >= _AIMED_MIN and score < 0.6:
             # A remark aimed at the reader or a named member weighs more than
             # the same words about no one in particular.
-            score = noisy_or([score, 0.2])
-            tally.note("aimed at the reader or a named member", (), 0.2)
+            score = noisy_or([score, _AIMED_LIFT])
+            tally.note("aimed at the reader or a named member", (), _AIMED_LIFT)
         if kind == "gossip" and sentiment >= 0.3 and tally.praise > 0:
             score = 0.0
             tally.note("good news shared", (), -1.0)
@@ -271,7 +292,7 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
         score = score if score >= _MIN_NUDGE_SCORE else 0.0
         category = _calm_category(lower, words, scan, sentiment, tally, crisis is not None)
 
-    action = "nudge" if category in NUDGE_CATEGORIES and score >= threshold else "none"
+    action = decide(category, score, threshold)
     return ToneReport(action=action, category=category, score=min(1.0, score), sentiment=sentiment, cues=tuple(tally.cues))
 
 

@@ -193,6 +193,8 @@ def _resolve_target(tokens: list[str], j: int, names: frozenset[str]) -> tuple[s
     for k in range(j - 1, max(-1, j - 9), -1):
         tok = tokens[k]
         if tok in _CLAUSE_BREAKS:
+            if tok == "but" and k and tokens[k - 1] in ("nothing", "anything"):
+                continue  # "liberals are nothing but bullies": one clause
             break
         if k == 0 and tok in _IMPERATIVE_OPENERS and j > 1 and tokens[1] in {"being", "acting", "be"}:
             return "second", False  # "stop being so dramatic": said to the reader
@@ -220,6 +222,8 @@ def _resolve_target(tokens: list[str], j: int, names: frozenset[str]) -> tuple[s
 _PASSIVE = frozenset({"be", "been", "being", "was", "were", "get", "got", "gets", "getting", "is", "are", "am"})
 _SUBJECTS = frozenset({"i", "you", "u", "we", "they", "he", "she"})
 _WRITER = frozenset({"me", "us", "myself"})
+# "what could you possibly mean": after these, "mean" is the verb.
+_MEAN_VERB = frozenset({"could", "would", "should", "do", "does", "did", "possibly", "to", "dont", "don't", "doesn't", "didn't", "not"})
 
 
 def _done_to_writer(tokens: list[str], j: int) -> str | None:
@@ -236,7 +240,7 @@ def _done_to_writer(tokens: list[str], j: int) -> str | None:
         return "the writer's own reaction"
     if tok.endswith("ed") and previous in _PASSIVE and tok not in lx.PERSON_INSULTS:
         return "something done to a person"
-    if tok == "mean" and previous in _SUBJECTS:
+    if tok == "mean" and (previous in _SUBJECTS or previous in _MEAN_VERB):
         return "a verb, not a verdict"
     return None
 
