@@ -43,6 +43,7 @@ NEGATIVE_ADJ = (
 )
 
 CONDESCENSION: dict[str, float] = {
+    r"aww(?:w*)(?=,? (?:you|u|look at you|did you|did u|bless|poor (?:baby|thing))\b)": 0.3,
     # Grammar-tolerant forms: second-language writers drop articles and endings.
     r"(?:talks?|talking|speaks?|speaking|acts?|acting|writes?|explains?)(?: to (?:us|me|everyone|everybody))? like (?:a |an |the |our )?(?:teacher|boss|professor|parent|king|queen|expert|god|doctor|genius|police|principal|mother|father)": 0.45,
     r"(?:not|isn't|is not|are not|aren't|no) (?:more |any |much )?(?:better|smarter|more important|more special) than (?:anybody|anyone|everyone|everybody|us|the rest|other people|nobody)": 0.45,
@@ -114,6 +115,32 @@ DISMISSAL: dict[str, float] = {
 }
 
 NAMED_SARCASM: dict[str, float] = {
+    # In-group irony: praise, welcome and wonder said so that they mean the opposite.
+    r"(?:oh |ah )?(?:good|great|look|yay|wonderful|fantastic|perfect|joy),? (?:[\w']+ ){1,5}(?:has|have) (?:arrived|graced us|spoken|logged on|entered the chat|returned)": 0.5,
+    r"(?:it's|its|it is) (?:lecture|sermon|story|preaching|ted talk|therapy|storytime) time": 0.45,
+    r"nothing says (?:[\w'-]+ ){1,3}like": 0.45,
+    r"(?:the )?world's (?:leading|foremost|greatest|biggest|top|number one) (?:authority|expert|genius|specialist)": 0.55,
+    r"enlighten us|(?:us )?(?:mere mortals|lowly peasants|peasants)": 0.4,
+    r"(?:you|your|ur|u|how you) ['\"]\w+(?: \w+){0,2}['\"]": 0.4,
+    r"(?:is )?doing a lot of (?:heavy lifting|work) (?:there|here)": 0.45,
+    r"bold of (?:you|u|him|her|them) to": 0.5,
+    r"what(?:'s| is) it like,? (?:\w+,? )?(?:being|to be) (?:wrong|so|that|this|always)": 0.5,
+    r"(?:wrong|clueless|loud) with (?:that|this|so) much confidence": 0.5,
+    r"(?:a )?(?:real|absolute|regular|total) ray of sunshine": 0.45,
+    r"(?:a |such a )?(?:special|real|fine|lovely|charming|rare) (?:bunch|lot|crowd|breed)": 0.4,
+    r"every last one of (?:them|you|us)": 0.35,
+    r"['\"][\w' ]{3,30}['\"] again": 0.4,
+    r"['\"](?:brilliant|genius|great|amazing|helpful|expert|smart|perfect|fun|hilarious|funny|professional|important|urgent|busy|sick|emergency|advice|help|expertise)['\"]": 0.45,
+    r"(?:truly|such|a real|what a) (?:a )?gift to (?:the|this|us|humanity|mankind|the world)": 0.4,
+    r"(?:the rest of us|we all|we) (?:get to|have to|had to|always|will) clean up": 0.45,
+    r"(?:we'd|we would|i'd|i would) (?:all |just )?love (?:another|more|yet another|to hear (?:more|another))": 0.45,
+    r"(?:another|yet another|one more) (?:[\w-]+ ){0,2}(?:monologue|lecture|sermon|rant|speech|essay|saga|ted talk)": 0.45,
+    r"(?:truly |so |such )?riveting(?: stuff)?|never gets old": 0.4,
+    r"(?:congrats|congratulations|well done|bravo|kudos),? (?:\w+,? )?on (?:finally )?(?:discovering|learning|finding|figuring out|realizing|realising|grasping|noticing)": 0.55,
+    r"only took (?:you|him|her|them|u) (?:\w+ ){0,3}(?:years|months|weeks|tries)": 0.45,
+    r"(?:'s|is|are) explaining (?:[\w-]+ ){1,2}to us(?: again)?": 0.4,
+    r"['\"](?:forgot|forgets|lost|missed|accidentally|didn't see|overslept|was sick|had to leave|misplaced|busy|emergency)['\"]": 0.45,
+    r"(?:pure|total|complete|sheer) coincidence": 0.4,
     r"(?:wow|oh|ooh),? (?:\w+,? )?(?:so|such|very|what a|what|such a) (?:helpful|useful|great|brilliant|smart|wise|deep|good|amazing|original) (?:advice|idea|tip|comment|insight|contribution|answer|suggestion)": 0.5,
     r"(?:thank you|thanks) (?:very much|so much|a lot),? (?:captain obvious|professor|doctor|einstein|genius|sherlock|expert|teacher)": 0.5,
     r"(?:give|get|gives) (?:her|him|them|this \w+|\w+) (?:a |the )?(?:medal|trophy|prize|award|cookie|gold star)": 0.5,
@@ -143,6 +170,10 @@ NAMED_SARCASM: dict[str, float] = {
 }
 
 PUTDOWNS: dict[str, float] = {
+    r"(?:couldn't|could not|can't|cant|wouldn't|would not) (?:spot|see|find|recognize|recognise|notice|catch) (?:a |an |the )?\w+(?: \w+)? if (?:it|they|one|he|she) (?:was|were|bit|hit|slapped|stared|walked|came|jumped)": 0.55,
+    r"(?:leaves|gives|left|gave) (?:everybody|everyone|us|people|me|the whole \w+) (?:with )?a (?:headache|migraine|rash|hangover|sunburn)": 0.5,
+    r"is like being (?:stuck|trapped|locked) (?:in|with|on) ": 0.45,
+    r"(?:sharing|spending|being in) (?:a |the )?(?:room|space|time|shift|car|meeting) with (?:you|u|him|her|them|\w+) is like": 0.5,
     r"(?:is|are|'s|was) like (?:a |an )?(?:empty|broken|hollow|old|dead|rusty|cracked|leaking) (?:bottle|drum|can|box|house|radio|record|shell|battery|tap|machine)": 0.5,
     r"(?:nobody|no one|noone)(?: is|'s)? (?:at )?home(?: in| up)? (?:there|here)?": 0.4,
     r"(?:your|ur|his|her|their) (?:head|brain|mind) (?:is|are) (?:like )?(?:a |an )?(?:empty|house|room|box|hole|desert|balloon)": 0.5,
@@ -221,6 +252,7 @@ RHETORICAL: dict[str, float] = {
 }
 
 GENERALISATION: dict[str, float] = {
+    r"half of (?:them|you|these \w+|those \w+|the \w+) (?:think|thinks|can't|cannot|don't|believe|couldn't)": 0.45,
     r"(?:all of them|they are all|they're all|all the same|every one) (?:the )?same": 0.4,
     r"(?:don't|dont|do not|doesn't|doesnt|does not) (?:care|respect|listen|help|know|understand|do) (?:nothing|nobody|no one|noone)": 0.35,
     r"(?:the )?(?:moderators|mods|admins|leaders|facilitators|staff|organizers|organisers|coordinators|old members|new members) (?:here |in this \w+ )?only (?:protect|help|care about|listen to|defend|support|answer) (?:their|his|her) (?:own )?(?:friends|favorites|favourites|people|group|circle)": 0.55,
@@ -239,6 +271,7 @@ GENERALISATION: dict[str, float] = {
 }
 
 THREATS: dict[str, float] = {
+    r"see how (?:funny|fun|nice|great|cute|clever) it (?:gets|is|feels) when": 0.55,
     r"(?:you will|you'll|u will|u'll|you gonna|you going to) see what happens?": 0.6,
     rf"(?:be|better be|you better be|you should be) careful (?:what|how|with what) {YOU} (?:say|talk|write|post|do)": 0.5,
     rf"i know (?:people|someone|somebody|guys|persons) (?:who|that) (?:know|knows|can find) {YOU}": 0.6,
@@ -268,6 +301,8 @@ THREATS: dict[str, float] = {
 }
 
 FEELING_ATTACKS: dict[str, float] = {
+    r"(?:i'm|im|i am|i get|i feel|i got) (?:so |already |just )?(?:exhausted|tired|drained|worn out|bored) (?:just )?(?:reading|hearing|seeing|listening to|looking at) (?:your|ur|his|her|their|\w+'s)": 0.55,
+    r"(?:that much|so much|your|ur|his|her|such) self[- ]pity": 0.45,
     r"(?:i|we) find (?:our|your|ur|his|her|their|\w+'s) (?:conversations|comments|posts|presence|company|updates|contributions|messages|questions|stories) (?:quite |rather |very |so |increasingly |frankly )?(?:tiring|exhausting|draining|tedious|trying|tiresome|grating|insufferable|pointless)": 0.55,
     r"(?:i|we) (?:don't|do not|dont) mean to be (?:unkind|rude|harsh|mean|blunt),? but": 0.3,
     rf"(?:every ?time|whenever|when) i see {YOUR} (?:name|post|face|messages?|username|pfp|avatar|icon)\b[^.!?]{{0,50}}(?:groan|cringe|sigh|roll my eyes|want to (?:leave|scream|puke|log off)|lose (?:brain cells|hope|the will)|die inside|mute|scroll past|skip)": 0.6,
@@ -285,6 +320,8 @@ FEELING_ATTACKS: dict[str, float] = {
 }
 
 EXCLUSION: dict[str, float] = {
+    r"(?:nobody|no one|noone) (?:is going to|will|gonna|would|is gonna) miss (?:you|u|your|ur|him|her|his)": 0.6,
+    r"(?:feel free to )?take a (?:nice |long |permanent |very long |nice long )+break from (?:posting|here|talking|this \w+|us)": 0.5,
     rf"(?:no ?one|nobody|noone|no1)(?: here| in (?:this|here|the) \w+| else)? (?:listens to|likes|wants|cares about|reads|takes|trusts|needs|respects|misses|invited) {YOU}\b": 0.6,
     rf"(?:no ?one|nobody|noone|no1)(?: here| in (?:this|here|the) \w+| else)? (?:wants?|wanted|likes?) to (?:listen|hear|talk|sit|work)(?: to| with)? {YOU}\b": 0.6,
     rf"(?:better|maybe|please) {YOU} (?:go|find|leave|look for)\b[^.!?]{{0,20}}(?:other|another|different|new) (?:group|server|chat|place|community)": 0.5,

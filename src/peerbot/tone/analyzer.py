@@ -248,7 +248,7 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
             tally.note(cue_name)
         warm = sentiment >= 0.5 and tally.praise > 0
         # Mock warmth is how condescension and sarcasm speak: no discount.
-        mock_warmth = any(family in _MOCK_WARMTH for family, _, _, _ in family_hits)
+        mock_warmth = any(family in _MOCK_WARMTH and weight >= 0.4 for family, _, _, weight in family_hits)
         if warm and kind != "mockery" and not mock_warmth:
             score *= 0.5
             tally.note("warm overall (praise, positive sentiment)", (), -0.5)
@@ -286,7 +286,8 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
             score = 0.0
             tally.note("good news shared", (), -1.0)
 
-    if score >= _MIN_NUDGE_SCORE:
+    # A warm message with only faint cues is counted as what it mostly is.
+    if score >= _MIN_NUDGE_SCORE and not (score < 0.35 and sentiment >= 0.4):
         category = kind
     else:
         score = score if score >= _MIN_NUDGE_SCORE else 0.0
