@@ -43,7 +43,16 @@ NEGATIVE_ADJ = (
 )
 
 CONDESCENSION: dict[str, float] = {
-    r"aww(?:w*)(?=,? (?:you|u|look at you|did you|did u|bless|poor (?:baby|thing))\b)": 0.3,
+    r"(?:i'll|i will|let me) (?:try to )?keep (?:this|it) (?:simple|short and simple|basic|nice and simple)": 0.45,
+    r"(?:i'd|i would) (?:gently |kindly )?suggest (?:you|that you)": 0.3,
+    r"(?:someone|somebody|anyone|a person) who (?:only |just )?recently (?:completed|finished|joined|started|got|earned)": 0.4,
+    r"(?:which is|that's|thats|it's|its) (?:lovely|sweet|cute|adorable|perfectly normal|understandable|natural) (?:at|for) (?:your|ur|her|his) age": 0.55,
+    r"when (?:you've|you have|you) (?:been (?:doing this|around|here|in recovery|at this)|done this) (?:as long as|for as long as) (?:i have|me|some of us|we have)": 0.5,
+    r"^\W*(?:sweetheart|sweetie|honey|hun|dear|kiddo|young (?:man|lady)),": 0.4,
+    r"(?:you|u) (?:might|may|will|would) be surprised how (?:much|little) (?:you|u) (?:don't|do not) know": 0.5,
+    r"have a (?:little )?(?:chuckle|laugh) at (?:yourself|urself)": 0.45,
+    # ("Aww," opening a remark to the reader; the remark itself is matched on its own.)
+    r"aww(?:w*)(?:,|!|\.\.\.)": 0.3,
     # Grammar-tolerant forms: second-language writers drop articles and endings.
     r"(?:talks?|talking|speaks?|speaking|acts?|acting|writes?|explains?)(?: to (?:us|me|everyone|everybody))? like (?:a |an |the |our )?(?:teacher|boss|professor|parent|king|queen|expert|god|doctor|genius|police|principal|mother|father)": 0.45,
     r"(?:not|isn't|is not|are not|aren't|no) (?:more |any |much )?(?:better|smarter|more important|more special) than (?:anybody|anyone|everyone|everybody|us|the rest|other people|nobody)": 0.45,
@@ -115,6 +124,15 @@ DISMISSAL: dict[str, float] = {
 }
 
 NAMED_SARCASM: dict[str, float] = {
+    r"deserves? (?:an? )?(?:oscar|emmy|award|grammy|tony|golden globe)": 0.5,
+    r"(?:bringing|bring|grab|get|pass) (?:the |some |me the )?popcorn": 0.4,
+    r"(?:same|exact same) (?:performance|show|routine|act|script|speech|story) every": 0.45,
+    r"rehearses? (?:it )?in (?:the|a) mirror": 0.45,
+    r"(?:a )?(?:big |huge )?round of applause for": 0.45,
+    r"(?:has )?once again (?:solved|saved|fixed|figured out)": 0.4,
+    r"(?:truly|honestly|really),? the (?:\w+ )?(?:selflessness|humility|generosity|wisdom|modesty|genius|dedication) is (?:breathtaking|astounding|inspiring|staggering|overwhelming)": 0.5,
+    r"(?:i'm|im|i am) sure (?:it's|its|it is|that's|thats|that was) (?:just |also |all |purely )?(?:an oversight|a coincidence|an accident|nothing|unrelated|a mistake)": 0.5,
+    r"please,? keep sharing your (?:wisdom|insights|genius|brilliance)": 0.5,
     # In-group irony: praise, welcome and wonder said so that they mean the opposite.
     r"(?:oh |ah )?(?:good|great|look|yay|wonderful|fantastic|perfect|joy),? (?:[\w']+ ){1,5}(?:has|have) (?:arrived|graced us|spoken|logged on|entered the chat|returned)": 0.5,
     r"(?:it's|its|it is) (?:lecture|sermon|story|preaching|ted talk|therapy|storytime) time": 0.45,
@@ -170,6 +188,10 @@ NAMED_SARCASM: dict[str, float] = {
 }
 
 PUTDOWNS: dict[str, float] = {
+    r"(?:knows?|know) how to do anything (?:besides|but|except|other than)": 0.5,
+    r"(?:has|have) no business (?:running|leading|being|moderating|facilitating|teaching|sponsoring|giving)": 0.5,
+    r"(?:a|the) (?:human|walking|living) (?:fog machine|megaphone|black hole|mood killer|buzzkill|rain cloud|storm cloud|headache)": 0.55,
+    r"(?:is|it's|its) like watching (?:a|an|someone|somebody) ": 0.35,
     r"(?:couldn't|could not|can't|cant|wouldn't|would not) (?:spot|see|find|recognize|recognise|notice|catch) (?:a |an |the )?\w+(?: \w+)? if (?:it|they|one|he|she) (?:was|were|bit|hit|slapped|stared|walked|came|jumped)": 0.55,
     r"(?:leaves|gives|left|gave) (?:everybody|everyone|us|people|me|the whole \w+) (?:with )?a (?:headache|migraine|rash|hangover|sunburn)": 0.5,
     r"is like being (?:stuck|trapped|locked) (?:in|with|on) ": 0.45,
@@ -230,6 +252,9 @@ INSINUATION: dict[str, float] = {
 }
 
 RHETORICAL: dict[str, float] = {
+    r"what(?:'s| is) your (?:deal|problem|issue|damage)": 0.55,
+    r"does it make (?:you|u) feel (?:big|good|important|powerful|better|tough|smart)": 0.55,
+    r"when was the last time (?:you|u) (?:said|did|helped|contributed|listened|offered)": 0.45,
     rf"who (?:made|make|makes|put|named|chose) {YOU} (?:the )?(?:boss|king|queen|leader|in charge|god|moderator|mod|expert|police|judge|teacher)": 0.6,
     r"(?:is|it's|its|it is) (?:normal|usual|common|ok|okay|polite) in (?:your|ur|his|her|their) (?:country|culture|family|religion|village|generation)": 0.55,
     r"is there (?:some|a|any) (?:particular |good )?reason (?:why )?(?:\w+ ){1,4}(?:cannot|can't|can not|won't|never|always|insists? on|refuses? to|has to|needs to)": 0.5,
@@ -263,7 +288,7 @@ GENERALISATION: dict[str, float] = {
     r"(?:people|ppl|folks|guys) like (?:him|her|them|that|\w+) (?:are|r|always|never|should|ruin|don't|dont|need)": 0.45,
     rf"{YOUR} (?:kind|type|sort|lot)\b(?! (?:words|of|message|note|heart|soul))": 0.45,
     r"(?:the )?(?:new|old|young|older|newer) (?:ppl|people|ones|members|folks|kids|guys|crowd|generation|batch|lot|cohort|members)\b[^.?!]{0,40}\b(?:are|r|is) (?:all|always|just|literally|so|such)\b": 0.4,
-    r"(?:every|each) (?:single )?(?:one|1) of (?:them|you|u|these \w+|those \w+|y'all|yall)": 0.3,
+    r"(?:every|each) (?:single )?(?:one|1) of (?:them|these \w+|those \w+)": 0.3,
     r"(?:all|every one of|half of) (?:you|u|y'all|yall|them|these|those) (?:people|ppl|\w+s)? ?(?:do is|ever do|care about|are the same|are all|think (?:they're|you're|ur))": 0.45,
     r"thinks? (?:they're|theyre|they are|he's|she's|hes|shes|you're|youre|ur|you are) (?:the |a |some kind of )?main character": 0.5,
     r"main character (?:syndrome|energy|complex)": 0.4,
@@ -271,6 +296,12 @@ GENERALISATION: dict[str, float] = {
 }
 
 THREATS: dict[str, float] = {
+    r"(?:decency|patience|kindness|silence) has (?:a shelf life|an expiration date|limits|a limit)": 0.5,
+    r"(?:your|ur) move[.!]*(?:$|\n)": 0.3,
+    r"(?:i )?(?:won't|will not) be the one (?:who )?(?:ends? up|left|looking)": 0.45,
+    r"(?:i'm|im|i am) not threatening (?:anybody|anyone|you)": 0.4,
+    r"(?:i )?(?:still )?have (?:the )?screenshots": 0.35,
+    r"(?:start|starting) sharing (?:some of )?what i know": 0.5,
     r"see how (?:funny|fun|nice|great|cute|clever) it (?:gets|is|feels) when": 0.55,
     r"(?:you will|you'll|u will|u'll|you gonna|you going to) see what happens?": 0.6,
     rf"(?:be|better be|you better be|you should be) careful (?:what|how|with what) {YOU} (?:say|talk|write|post|do)": 0.5,
@@ -301,6 +332,8 @@ THREATS: dict[str, float] = {
 }
 
 FEELING_ATTACKS: dict[str, float] = {
+    r"(?:you|u) are the (?:single )?(?:hardest|worst|most (?:exhausting|draining|difficult|annoying)) (?:part|thing) (?:of|about)": 0.6,
+    r"(?:i )?dread (?:opening|reading|seeing|checking)": 0.4,
     r"(?:i'm|im|i am|i get|i feel|i got) (?:so |already |just )?(?:exhausted|tired|drained|worn out|bored) (?:just )?(?:reading|hearing|seeing|listening to|looking at) (?:your|ur|his|her|their|\w+'s)": 0.55,
     r"(?:that much|so much|your|ur|his|her|such) self[- ]pity": 0.45,
     r"(?:i|we) find (?:our|your|ur|his|her|their|\w+'s) (?:conversations|comments|posts|presence|company|updates|contributions|messages|questions|stories) (?:quite |rather |very |so |increasingly |frankly )?(?:tiring|exhausting|draining|tedious|trying|tiresome|grating|insufferable|pointless)": 0.55,
@@ -320,6 +353,7 @@ FEELING_ATTACKS: dict[str, float] = {
 }
 
 EXCLUSION: dict[str, float] = {
+    r"(?:quietly )?(?:left|leave|leaving) the (?:server|group|chat|channel) and (?:didn't|don't|never|not) come back": 0.6,
     r"(?:nobody|no one|noone) (?:is going to|will|gonna|would|is gonna) miss (?:you|u|your|ur|him|her|his)": 0.6,
     r"(?:feel free to )?take a (?:nice |long |permanent |very long |nice long )+break from (?:posting|here|talking|this \w+|us)": 0.5,
     rf"(?:no ?one|nobody|noone|no1)(?: here| in (?:this|here|the) \w+| else)? (?:listens to|likes|wants|cares about|reads|takes|trusts|needs|respects|misses|invited) {YOU}\b": 0.6,

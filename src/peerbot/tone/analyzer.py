@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from peerbot.tone import acts
 from peerbot.tone import crisis as crisis_rules
 from peerbot.tone import lexicon as lx
 from peerbot.tone.names import find_names
 from peerbot.tone.normalize import normalize
-from peerbot.tone.phrases import PhraseBook, Scan
+from peerbot.tone.phrases import PhraseBook, Scan, read_screens, write_screens
 from peerbot.tone.reading import (
     JUDGING_WORDS,
     SENTENCES,
@@ -40,6 +41,25 @@ __all__ = ["analyze"]
 # Every word that judges on its own: insults first, then judgements, then blame.
 # A post this long, with the writer in it, is read as a story (characters).
 _LONG_POST = 280
+_KIDDING = re.compile(r"(?<!not )(?<!not just )\b(?:just kidding|kidding|jk|j/k|just joking|/j|/jk|only joking)\b(?! (?:aside|around))")
+# A capitalised word said to someone: "Victor, you ...", "..., Lauren."
+_VOCATIVE = re.compile(
+    r"(?:^|[.!?]\s+|\b(?:Hi|Hey|Dear|Okay|Ok|Seriously|Honestly|Really|Look|Listen),?\s+)([A-Z][a-z]{2,})(?:,\s+(?:you|your|you're|nobody|no one|what|why|how|do|did|i|i'm|please|stop|seriously|honestly)\b)"
+    r"|,\s+([A-Z][a-z]{2,})[.?!]"
+)
+_NOT_VOCATIVE = frozenset(
+    """everyone everybody guys folks team all friends sir madam man bro dude please thanks okay yes well
+    seriously honestly really look listen friend fam buddy pal mate people anyway again though too either
+    today tonight tomorrow yesterday here there now then mom dad mum god jesus""".split()
+)
+# The community itself named in a post: its places, its roles, its members.
+_HERE = re.compile(
+    r"\b(?:in|of|to|at|from|on|into) (?:this|our) (?:group|server|chat|channel|community|meeting|room|team|circle|cohort|thread|space)\b"
+    r"|\b(?:everyone|everybody|anyone|nobody|people|folks|members) (?:here|in here|in this \w+)\b"
+    r"|\b(?:half|none|every one|every last one) of you\b"
+    r"|\b(?:our|the|this) (?:mods?|moderators?|admins?|facilitators?|group leads?|mod team|peer team)\b"
+    r"|\b(?:joined|in|at|to|from) (?:the|our) (?:\w+ ){0,2}(?:group|meeting|server|channel)\b"
+)
 _SYMPATHY = re.compile(
     r"\b(?:(?:i'm|im|i am|so) sorry (?:you|that|for|to hear|about)|feel (?:so )?(?:bad|sorry|terrible) for|that (?:sounds|must be) (?:so |really )?(?:hard|rough|awful|terrible|tough|horrible))"
 )
@@ -47,7 +67,7 @@ _SYMPATHY = re.compile(
 # strong its own cue must be for that.
 _AIMED_LIFT = 0.12
 _AIMED_MIN = 0.4
-_QUOTED = re.compile('"[^"\n]{1,400}"|\u201c[^\u201d\n]{1,400}\u201d')
+_QUOTED = re.compile('"[^"\n]{1,400}"|\u201c[^\u201d\n]{1,400}\u201d|(?<=[\\s:,])\'(?:[^\'\n]|(?<=\\w)\'(?=\\w)){3,200}\'(?=[\\s.,!?])')
 _SECOND_WORDS = lx.SECOND | {"you're", "you've", "you'll", "you'd"}
 _MOCK_WARMTH = frozenset({"condescension", "sarcasm naming its target"})
 # Thanks said outright: the message is warm, whatever its adverbs.
@@ -56,21 +76,29 @@ _GRATITUDE = frozenset({"thank", "thanks", "thx", "ty", "grateful", "appreciate"
 _MIN_NUDGE_SCORE = 0.2
 
 
-_PHRASES = PhraseBook(
-    {
-        "contempt": lx.CONTEMPT_PHRASES,
-        "addressed": lx.ADDRESSED_CONTEMPT,
-        "sarcasm": lx.SARCASM_PHRASES,
-        "gossip": lx.GOSSIP_MARKERS,
-        "disagreement": lx.DISAGREEMENT_PHRASES,
-        **crisis_rules.PHRASE_GROUPS,
-        "help": lx.HELP_SEEKING,
-        **{family: table for family, (_, table) in acts.FAMILIES.items()},
-        # Only a hint that laughter may be present; the words decide.
-        "laughter": ("lol", "lool", "lmao", "lmfao", "rofl", "haha", "hehe", "ahah", "kek", "lulz"),
-    },
-    whole_words=("contempt", "addressed", "sarcasm", "gossip", "disagreement", *acts.FAMILIES),
-)
+_PHRASE_TABLES = {
+    "contempt": lx.CONTEMPT_PHRASES,
+    "addressed": lx.ADDRESSED_CONTEMPT,
+    "sarcasm": lx.SARCASM_PHRASES,
+    "gossip": lx.GOSSIP_MARKERS,
+    "disagreement": lx.DISAGREEMENT_PHRASES,
+    **crisis_rules.PHRASE_GROUPS,
+    "help": lx.HELP_SEEKING,
+    **{family: table for family, (_, table) in acts.FAMILIES.items()},
+    # Only a hint that laughter may be present; the words decide.
+    "laughter": ("lol", "lool", "lmao", "lmfao", "rofl", "haha", "hehe", "ahah", "kek", "lulz"),
+}
+_WHOLE_WORDS = ("contempt", "addressed", "sarcasm", "gossip", "disagreement", *acts.FAMILIES)
+# Each pattern's literal stretch, spelled out ahead of time (see write_screens).
+PHRASE_SCREENS = Path(__file__).with_name("phrase_screens.json")
+_PHRASES = PhraseBook(_PHRASE_TABLES, whole_words=_WHOLE_WORDS, screens=read_screens(PHRASE_SCREENS))
+
+
+def refresh_phrase_screens() -> None:
+    """Rewrite phrase_screens.json after patterns change (a test says when)."""
+    write_screens(_PHRASE_TABLES, _WHOLE_WORDS, PHRASE_SCREENS)
+
+
 _WORDS = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 _SENSITIVE = re.compile(r"\b(?:" + "|".join(lx.SENSITIVE_PHRASES) + r")\b")
 _OWN_RELATION = re.compile(r"\b(?:my|our) (?:(?:\w+ ){0,1})(?:" + "|".join(sorted(map(re.escape, lx.OWN_RELATIONS))) + r")s?\b")
@@ -120,7 +148,7 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
 
     # Mentions that open a message say who it is for; "you" is then that person.
     body = _LEADING_MENTIONS.sub("", lower, count=1) if lower.lstrip()[:1] in ("@", "<") else lower
-    if len(body) >= _LONG_POST and ('"' in body or "\u201c" in body):
+    if len(body) >= _LONG_POST and ('"' in body or "\u201c" in body or " '" in body):
         # In a long post, words in quotation marks are what someone said to
         # the writer: part of their story, not a remark to anyone here.
         body = _QUOTED.sub(" ", body)
@@ -246,21 +274,39 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
     if score > 0:
         for cue_name in sorted({TARGET_CUES[t] for t in targets}):
             tally.note(cue_name)
-        warm = sentiment >= 0.5 and tally.praise > 0
+        long_post = len(body) >= _LONG_POST
+        # Someone here: a mention, a member's name, a named person the writer
+        # addresses ("Victor, you ..."), or the group itself ("the mods in
+        # this server", "half of you").
+        here = (
+            "@" in body
+            or "<@" in body
+            or (bool(names) and not words.isdisjoint(n.lower().lstrip("@") for n in names))
+            or tally.addressed
+            or _addresses_by_name(norm.cased)
+            or _HERE.search(body) is not None
+        )
+        # A long post's overall warmth says little about its aim.
+        warm = sentiment >= 0.5 and tally.praise > 0 and not (long_post and here and max(tally.aimed, default=0.0) >= 0.5)
         # Mock warmth is how condescension and sarcasm speak: no discount.
         mock_warmth = any(family in _MOCK_WARMTH and weight >= 0.4 for family, _, _, weight in family_hits)
+        # The writer's own acts in this message (condescension, sarcasm,
+        # threats, insinuation...) are no report of what others did.
+        acts_score = noisy_or([weight for _, _, _, weight in family_hits]) if family_hits else 0.0
+        if acts_score >= 0.5:
+            mock_warmth = True
         if warm and kind != "mockery" and not mock_warmth:
             score *= 0.5
             tally.note("warm overall (praise, positive sentiment)", (), -0.5)
         # A long first-person post tells the writer's own story: what others
         # did or said in it is their experience, not a remark to anyone here.
-        story = len(body) >= _LONG_POST and tally.self_refs >= 3
-        # In a story "you" is often the person in it, or anyone; only a
-        # mention or a member's name shows it is aimed at someone here.
-        member_named = "@" in body or "<@" in body or (bool(names) and not words.isdisjoint(n.lower().lstrip("@") for n in names))
-        if story and not (tally.aimed and member_named):
-            score *= 0.35
+        # ("You" in a story is often the person in it, or anyone.)
+        story = long_post and tally.self_refs >= 3
+        if story and not here:
+            score = max(score * 0.35, min(score, acts_score * 0.9))
             tally.note("a first-person story (what others did is the writer's experience)", (), -0.65)
+        elif story:
+            tally.note("a long post aimed at someone here", (), 0.0)
         elif "second" not in targets and kind in ("criticism", "gossip"):
             relation = _OWN_RELATION.search(body) or _OUTSIDER.search(body)
             if relation or (tally.feelings >= 2 and tally.self_refs >= 2):
@@ -286,6 +332,10 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
             score = 0.0
             tally.note("good news shared", (), -1.0)
 
+    if score > 0 and _KIDDING.search(body):
+        # In-group teasing that says it is a joke ("(kidding)", "jk").
+        score *= 0.6
+        tally.note("marked as a joke", (), -0.4)
     # A warm message with only faint cues is counted as what it mostly is.
     if score >= _MIN_NUDGE_SCORE and not (score < 0.35 and sentiment >= 0.4):
         category = kind
@@ -295,6 +345,16 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
 
     action = decide(category, score, threshold)
     return ToneReport(action=action, category=category, score=min(1.0, score), sentiment=sentiment, cues=tuple(tally.cues))
+
+
+def _addresses_by_name(cased: str) -> bool:
+    """Whether the writer speaks to someone by name ("Victor, you ...",
+    "Really, Ashley?", "Cry me a river, Lauren."): a name set off by commas."""
+    for match in _VOCATIVE.finditer(cased, 0, 20_000):
+        word = match.group(1) or match.group(2)
+        if word.lower() not in _NOT_VOCATIVE:
+            return True
+    return False
 
 
 def _calm_category(lower: str, words: frozenset[str], scan: Scan, sentiment: float, tally: Tally, recovery: bool) -> str:

@@ -98,6 +98,8 @@ class Tally:
     targets: set[str]
     # Weights of cues aimed at the reader or a named member.
     aimed: list[float] = field(default_factory=list)
+    # A verdict said to the reader in the present ("you are ...").
+    addressed: bool = False
     self_refs: int = 0
     feelings: int = 0
     # Thanks or praise anywhere in the message, or a warm overall tone.
@@ -222,8 +224,9 @@ def _resolve_target(tokens: list[str], j: int, names: frozenset[str]) -> tuple[s
 _PASSIVE = frozenset({"be", "been", "being", "was", "were", "get", "got", "gets", "getting", "is", "are", "am"})
 _SUBJECTS = frozenset({"i", "you", "u", "we", "they", "he", "she"})
 _WRITER = frozenset({"me", "us", "myself"})
+_YOU_ARE = re.compile(r"\b(?:you are|you're|youre|u r|u are|ur (?:a|an|so|such))\b")
 # "what could you possibly mean": after these, "mean" is the verb.
-_MEAN_VERB = frozenset({"could", "would", "should", "do", "does", "did", "possibly", "to", "dont", "don't", "doesn't", "didn't", "not"})
+_MEAN_VERB = frozenset({"all", "could", "would", "should", "do", "does", "did", "possibly", "to", "dont", "don't", "doesn't", "didn't", "not"})
 
 
 def _done_to_writer(tokens: list[str], j: int) -> str | None:
@@ -413,4 +416,7 @@ def read_sentence(sentence: str, tokens: list[str], names: frozenset[str], tally
         tally.add(tally.criticism, f"{label} ({TARGET_CUES[target].split(':', 1)[1]})", (word,), weight * factor)
         if target in ("second", "name"):
             tally.aimed.append(weight * factor)
+            if target == "second" and weight >= 0.55 and _YOU_ARE.search(sentence):
+                # "you are a lazy idiot": said to the reader now, even in a long post.
+                tally.addressed = True
     return sentence_targets
