@@ -21,6 +21,9 @@ from __future__ import annotations
 
 # Who a remark is aimed at, as regex fragments.
 YOU = r"(?:you|u|ya|yall|y'all|you guys|you all)"
+# Texting forms: "uve", "ull", "u've".
+YOUVE = r"(?:you've|youve|you have|uve|u've|u have)"
+YOULL = r"(?:you'll|youll|you will|ull|u'll|u will)"
 YOUR = r"(?:your|ur|yer)"
 YOURE = r"(?:you're|youre|you are|ur|u r|u are|you r)"
 HIM = r"(?:him|her|them)"
@@ -43,6 +46,18 @@ NEGATIVE_ADJ = (
 )
 
 CONDESCENSION: dict[str, float] = {
+    # The workplace register: softeners that open a criticism, and backhanded advice.
+    r"not to pile on|hate to be the one to say (?:it|this)|(?:i'll|ill|i will) just say|just my two cents|(?:gentle|friendly|quick) reminder that|fyi to whoever": 0.3,
+    r"(?:some|the rest) of us (?:actually|did|have actually|do|read|know how)": 0.4,
+    r"next time,? (?:maybe )?(?:try|consider) (?:letting|not|actually|being|giving)": 0.45,
+    r"maybe sit (?:this|that) (?:one|debate|discussion|conversation|meeting|round) out": 0.5,
+    rf"{YOUVE} (?:only )?been (?:a [\w-]+(?: [\w-]+)? |here |doing this |in recovery )?for (?:six|6|three|3|two|2|a few|five|5|four|4|one|1) (?:months|weeks|days)": 0.4,
+    r"(?:should|ought to) (?:really )?be seen and not heard": 0.55,
+    r"(?:could|should|might) (?:try|start by) (?:opening|reading|checking|looking at) (?:the|a) (?:handbook|manual|guide|docs|agenda|schedule|pinned)": 0.4,
+    rf"when {YOUVE} been (?:doing this|around|here|in recovery|at this|parenting|sober) (?:as long as|for as long as) (?:i have|me|some of us|we have)": 0.5,
+    rf"{YOULL} (?:understand|get it|see)(?: one day| someday)?[.!,]* (?:till|until) then": 0.45,
+    r"(?:maybe|just) (?:just )?(?:listen|sit back|take notes|watch and learn)[.!]*(?:$|\n)": 0.35,
+    r"well,? no wonder[.!?]*(?:$|\n)": 0.45,
     r"(?:i'll|i will|let me) (?:try to )?keep (?:this|it) (?:simple|short and simple|basic|nice and simple)": 0.45,
     r"(?:i'd|i would) (?:gently |kindly )?suggest (?:you|that you)": 0.3,
     r"(?:someone|somebody|anyone|a person) who (?:only |just )?recently (?:completed|finished|joined|started|got|earned)": 0.4,
@@ -86,6 +101,13 @@ CONDESCENSION: dict[str, float] = {
 }
 
 DISMISSAL: dict[str, float] = {
+    r"(?:just|only|clearly) (?:here|there|in it) for the (?:stipend|money|paycheck|attention|free food|snacks|credits|drama|clout|likes)": 0.45,
+    r"(?:save|keep) the (?:[\w-]+ )?(?:slots|spots|seats|places|time) for (?:people|folks|those) who (?:actually|really)": 0.45,
+    r"(?:i'm|im|i am) looking at you": 0.4,
+    r"can (?:someone|somebody|anyone) (?:who|that) (?:isn't|is not|isnt|wasn't) \w+ (?:take|do|run|lead|handle|write)": 0.45,
+    r"cool story(?:,? (?:bro|sis|babe|\w+))?[.!]": 0.4,
+    r"(?:nobody|no one|noone) (?:even )?asked(?: you| u| for (?:this|that|your \w+|ur \w+))?[.!]*(?:$|\n)": 0.5,
+    r"same (?:old )?(?:sob story|story|song|complaint|post|rant) every (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|morning|night|meeting)": 0.45,
     r"(?:close|shut|closed) (?:the|your|ur|that) (?:mouth|trap)": 0.55,
     rf"(?:maybe |please |just )?{YOU} (?:can|could|should|must|need to|better) (?:stay|be|keep|remain) (?:quiet|silent)": 0.45,
     r"(?:the )?same (?:old )?(?:song|story|speech|complaint|thing|record) every (?:week|time|day|meeting|session)": 0.4,
@@ -124,6 +146,19 @@ DISMISSAL: dict[str, float] = {
 }
 
 NAMED_SARCASM: dict[str, float] = {
+    r"(?:example|textbook case|case study|masterclass|demonstration) (?:of|in) (?:what|how) \*?not\*? to": 0.55,
+    r"(?:tends? to|always|conveniently|seems? to|somehow) ['\"]\w+['\"]": 0.45,
+    r"the way (?:\w+ ){1,3}['\"]\w+['\"]": 0.45,
+    r"(?:is|was) (?:certainly|definitely|quite|sure|really|truly) a choice": 0.45,
+    r"(?:reads|listens|works|drives|handles|treats) (?:[\w-]+ ){0,3}the way (?:i|we|you|most people) (?:read|skim|ignore|treat)": 0.45,
+    r"(?:basically|pure|total|mostly) fan ?fiction": 0.4,
+    r"a little\.{2,}\s*\w+": 0.35,
+    r"(?:must have|must've|musta) lowered the bar": 0.5,
+    r"(?:mom|mum|mother|dad|father|parent|wife|husband|friend|sponsor|member|employee|peer|sponsee) of the year": 0.45,
+    r"tell us again (?:how|about|why)": 0.45,
+    r"another ['\"][^'\"\n]{3,40}['\"] (?:post|story|rant|update|message|thread|speech)": 0.5,
+    r"love how (?:the|our|this|that|every) (?:\w+ ){0,3}(?:who|are|is|always|now)": 0.35,
+    r"(?:are|is) (?:now )?lecturing (?:everyone|everybody|us|people|the rest)": 0.45,
     r"deserves? (?:an? )?(?:oscar|emmy|award|grammy|tony|golden globe)": 0.5,
     r"(?:bringing|bring|grab|get|pass) (?:the |some |me the )?popcorn": 0.4,
     r"(?:same|exact same) (?:performance|show|routine|act|script|speech|story) every": 0.45,
@@ -188,6 +223,13 @@ NAMED_SARCASM: dict[str, float] = {
 }
 
 PUTDOWNS: dict[str, float] = {
+    rf"(?:{YOURE}|he's|she's|hes|shes|he is|she is|they're) the last (?:person|one|people)(?: in here| here| on earth)? (?:who )?(?:should|to) (?:be )?(?:giving|talking|judging|lecturing|preach|preaching|give|talk|lecture|judge)": 0.55,
+    r"(?:doesn't|doesnt|does not|don't|dont|do not) (?:even )?know what (?:she|he|they|you|u)(?:'s|s|'re| is| are| r)? talking about": 0.55,
+    r"(?:has|have|got) (?:zero|no) (?:clue|idea) what (?:she|he|they|you|u)(?:'s|s|'re| is| are| r)? (?:talking about|doing)": 0.55,
+    r"(?:do|does|doing|did) the bare minimum": 0.45,
+    r"(?:half|a fraction|a tenth) (?:of )?the (?:energy|effort|time|attention|care) (?:into|on|for) (?:her|his|their|your|ur) (?:kids?|children|job|recovery|life|family|work)": 0.5,
+    r"the way (?:you|u|he|she|they) (?:\w+ ){1,8}(?:is|was|are|were) (?:\w+ ){0,2}(?:scary|concerning|worrying|disturbing|gross|sad|embarrassing|awful|terrible|pathetic|ridiculous|cringe|rude|toxic|abusive|alarming)": 0.55,
+    r"(?:show(?:s|ed)? up|come|came|coming) (?:to (?:\w+ ){1,2})?(?:high|drunk|wasted|loaded|hammered|stoned|buzzed) again": 0.5,
     r"(?:knows?|know) how to do anything (?:besides|but|except|other than)": 0.5,
     r"(?:has|have) no business (?:running|leading|being|moderating|facilitating|teaching|sponsoring|giving)": 0.5,
     r"(?:a|the) (?:human|walking|living) (?:fog machine|megaphone|black hole|mood killer|buzzkill|rain cloud|storm cloud|headache)": 0.55,
@@ -228,6 +270,13 @@ PUTDOWNS: dict[str, float] = {
 
 # Insinuation: something shameful hinted about someone, with no gossip word.
 INSINUATION: dict[str, float] = {
+    r"can we talk about how (?:\w+ ){1,2}(?:got|gets|became|passed|keeps)": 0.4,
+    r"asking for a friend": 0.3,
+    r"(?:i )?(?:wouldn't|would not|wouldnt) trust (?:her|him|them|\w+) with": 0.5,
+    r"you know who you are": 0.45,
+    r"we all (?:heard|saw|know) (?:it|that|what)": 0.35,
+    r"(?:i'd|id|i would|i'd really) think twice before (?:leaving|trusting|letting|lending|giving|telling)": 0.5,
+    r"(?:that's|thats) all (?:i'll|ill|i will|i'm gonna|im gonna) say": 0.4,
     r"(?:i|we) (?:hear|hears|hearing) (?:that )?(?:\w+|he|she|they) (?:is|was|has|got|not|are|have)": 0.4,
     r"(?:i|i'm|im) (?:only|just) (?:say|saying)": 0.35,
     r"say only|just saying": 0.35,
@@ -252,6 +301,9 @@ INSINUATION: dict[str, float] = {
 }
 
 RHETORICAL: dict[str, float] = {
+    r"if (?:\w+ ){1,3}spent less time (?:on|doing|talking|telling|posting)": 0.5,
+    r"maybe if (?:you|u|ur|your|he|she|they|\w+) (?:actually |just |ever )?(?:put|picked|paid|spent|listened|stopped|tried|did|showed|got off|set|watched|parented|cared)\b[^.!?]{0,70}?(?:wouldn't|wouldnt|would not|won't|wont|might not|would stop|would be)": 0.55,
+    r"(?:yes|yeah|and yes),? this (?:is|one is|was|post is) (?:about|for|directed at|aimed at) (?:you|u)\b": 0.5,
     r"what(?:'s| is) your (?:deal|problem|issue|damage)": 0.55,
     r"does it make (?:you|u) feel (?:big|good|important|powerful|better|tough|smart)": 0.55,
     r"when was the last time (?:you|u) (?:said|did|helped|contributed|listened|offered)": 0.45,
@@ -277,6 +329,10 @@ RHETORICAL: dict[str, float] = {
 }
 
 GENERALISATION: dict[str, float] = {
+    r"(?:cuts?|cutting) every corner": 0.45,
+    r"not surprised (?:the|that|\w+) (?:\w+ ){0,3}(?:failed|messed up|screwed up|got fired|got written up)": 0.4,
+    r"(?:dads|moms|mums|men|women|newbies|newcomers|parents|guys|girls|members|people|ppl|folks) (?:in|of) (?:this|the|here) ?(?:group|chat|server|channel|meeting)? (?:always|all|never|just|only|do|are|think|want|act)\b": 0.4,
+    r"(?:newbies|newcomers|new people|new ppl|new members)(?: in here| here| in this \w+)? always (?:think|act|want|complain|say|post)": 0.45,
     r"half of (?:them|you|these \w+|those \w+|the \w+) (?:think|thinks|can't|cannot|don't|believe|couldn't)": 0.45,
     r"(?:all of them|they are all|they're all|all the same|every one) (?:the )?same": 0.4,
     r"(?:don't|dont|do not|doesn't|doesnt|does not) (?:care|respect|listen|help|know|understand|do) (?:nothing|nobody|no one|noone)": 0.35,
@@ -289,7 +345,7 @@ GENERALISATION: dict[str, float] = {
     rf"{YOUR} (?:kind|type|sort|lot)\b(?! (?:words|of|message|note|heart|soul))": 0.45,
     r"(?:the )?(?:new|old|young|older|newer) (?:ppl|people|ones|members|folks|kids|guys|crowd|generation|batch|lot|cohort|members)\b[^.?!]{0,40}\b(?:are|r|is) (?:all|always|just|literally|so|such)\b": 0.4,
     r"(?:every|each) (?:single )?(?:one|1) of (?:them|these \w+|those \w+)": 0.3,
-    r"(?:all|every one of|half of) (?:you|u|y'all|yall|them|these|those) (?:people|ppl|\w+s)? ?(?:do is|ever do|care about|are the same|are all|think (?:they're|you're|ur))": 0.45,
+    r"(?:all|every one of|half of) (?:you|u|y'all|yall|them|these|those) (?:people|ppl|\w+s)? ?(?:do is|ever do|care about|are the same|are all|think (?:they're|you're|ur))": 0.35,
     r"thinks? (?:they're|theyre|they are|he's|she's|hes|shes|you're|youre|ur|you are) (?:the |a |some kind of )?main character": 0.5,
     r"main character (?:syndrome|energy|complex)": 0.4,
     r"(?:this|that) (?:is|'s|s) (?:why|what) (?:nobody|no one|everyone|everybody|people|ppl) (?:likes?|trusts?|hates?|avoids?|leaves?|left|quits?|stops?) (?:you|u|this|them|coming|posting|\w+ing)": 0.55,
@@ -314,7 +370,7 @@ THREATS: dict[str, float] = {
     r"(?:consider this|this is) (?:your|a|the) (?:one |only |final |last |first )?(?:courtesy |official |friendly )?(?:notice|warning|reminder)": 0.5,
     r"(?:take|taking) (?:it|this) (?:up the chain|higher|further|to (?:hr|management|your supervisor|the board))|go over (?:your|ur) head": 0.35,
     r"(?:supervisors|management|your (?:boss|supervisor)|people|they) (?:do |can |will )?read (?:these|this|the) (?:channels?|chats?|threads?|posts?)": 0.4,
-    r"(?:and |then )?(?:see|watch) what happens": 0.55,
+    r"(?<!to )(?<!wait and )(?:see|watch) what happens(?! next| when| if| with| after| in| to)": 0.55,
     r"(?:have|has|got) a way of (?:getting|ending up|disappearing|being|going|vanishing)": 0.5,
     rf"i know (?:where {YOU} (?:live|work|sleep|go)|which (?:account|one|profile)|who {YOU} (?:are|really are)|{YOUR} (?:alt|address|real name|main|workplace)|what {YOU} did|(?:your|ur) (?:secret|little secret))": 0.6,
     rf"watch {YOUR} (?:back|mouth|step|tone|words)|watch (?:yourself|urself|it,)|(?:better )?watch out,? {YOU}": 0.5,
@@ -353,6 +409,8 @@ FEELING_ATTACKS: dict[str, float] = {
 }
 
 EXCLUSION: dict[str, float] = {
+    r"(?:don't|dont|do not|pls dont|please don't|plz dont) (?:invite|include|add|ask) (?:\w+) (?:to|in|into|for)": 0.45,
+    r"(?:she's|he's|shes|hes|they're|theyre) (?:just )?a lot(?:,| and|\.|$)": 0.3,
     r"(?:quietly )?(?:left|leave|leaving) the (?:server|group|chat|channel) and (?:didn't|don't|never|not) come back": 0.6,
     r"(?:nobody|no one|noone) (?:is going to|will|gonna|would|is gonna) miss (?:you|u|your|ur|him|her|his)": 0.6,
     r"(?:feel free to )?take a (?:nice |long |permanent |very long |nice long )+break from (?:posting|here|talking|this \w+|us)": 0.5,

@@ -65,13 +65,13 @@ _SYMPATHY = re.compile(
 )
 # How much a remark aimed at the reader or a named member is lifted, and how
 # strong its own cue must be for that.
-_AIMED_LIFT = 0.12
-_AIMED_MIN = 0.4
+_AIMED_LIFT = 0.15
+_AIMED_MIN = 0.35
 _QUOTED = re.compile('"[^"\n]{1,400}"|\u201c[^\u201d\n]{1,400}\u201d|(?<=[\\s:,])\'(?:[^\'\n]|(?<=\\w)\'(?=\\w)){3,200}\'(?=[\\s.,!?])')
 _SECOND_WORDS = lx.SECOND | {"you're", "you've", "you'll", "you'd"}
 _MOCK_WARMTH = frozenset({"condescension", "sarcasm naming its target"})
 # Thanks said outright: the message is warm, whatever its adverbs.
-_GRATITUDE = frozenset({"thank", "thanks", "thx", "ty", "grateful", "appreciate", "appreciated", "learned", "learnt", "means"})
+_GRATITUDE = frozenset({"thank", "thanks", "thx", "ty", "grateful", "appreciate", "appreciated", "learned", "learnt", "means", "shoutout", "shout-out", "kudos", "props"})
 # Below this a nudge category is not worth reporting: the cues were faint.
 _MIN_NUDGE_SCORE = 0.2
 

@@ -210,8 +210,8 @@ def _resolve_target(tokens: list[str], j: int, names: frozenset[str]) -> tuple[s
             return kind, feeling
     for k in range(j + 1, min(len(tokens), j + 4)):
         tok = tokens[k]
-        if tok in _CLAUSE_BREAKS:
-            break
+        if tok in _CLAUSE_BREAKS or tok in _PREPOSITIONS:
+            break  # "the worst year for Sydney Trains": the year is judged
         kind = _target_kind(tok, names)
         if kind in {"second", "name", "third", "self"}:
             return kind, False
@@ -224,6 +224,9 @@ def _resolve_target(tokens: list[str], j: int, names: frozenset[str]) -> tuple[s
 _PASSIVE = frozenset({"be", "been", "being", "was", "were", "get", "got", "gets", "getting", "is", "are", "am"})
 _SUBJECTS = frozenset({"i", "you", "u", "we", "they", "he", "she"})
 _WRITER = frozenset({"me", "us", "myself"})
+_PREPOSITIONS = frozenset({"for", "of", "in", "on", "at", "with", "about", "from", "by", "to", "than", "into", "during"})
+# After these, "cringe" is the verb: "makes everyone cringe", "I cringe".
+_CRINGE_VERB = frozenset({"and", "to", "will", "would", "ll", "make", "makes", "made", "i", "me", "you", "we", "they", "woman", "everyone", "people", "still"})
 _YOU_ARE = re.compile(r"\b(?:you are|you're|youre|u r|u are|ur (?:a|an|so|such))\b")
 # "what could you possibly mean": after these, "mean" is the verb.
 _MEAN_VERB = frozenset({"all", "could", "would", "should", "do", "does", "did", "possibly", "to", "dont", "don't", "doesn't", "didn't", "not"})
@@ -243,6 +246,10 @@ def _done_to_writer(tokens: list[str], j: int) -> str | None:
         return "the writer's own reaction"
     if tok.endswith("ed") and previous in _PASSIVE and tok not in lx.PERSON_INSULTS:
         return "something done to a person"
+    if tok.endswith("ed") is False and j > 1 and previous.endswith("ed") and tokens[j - 2] in _PASSIVE:
+        return "a verdict reported about a person"  # "be deemed incompetent", "was called lazy"
+    if tok == "cringe" and (previous in _CRINGE_VERB or following in ("at", "when", "reading", "thinking")):
+        return "the writer's own reaction"
     if tok == "mean" and (previous in _SUBJECTS or previous in _MEAN_VERB):
         return "a verb, not a verdict"
     return None
