@@ -88,3 +88,28 @@ def test_scheduler_event_id_is_per_local_date_in_the_community_zone():
     due = prompt_due(COMMUNITY, tokyo, datetime(2025, 3, 10, 23, 0, tzinfo=UTC))  # 08:00 on the 11th in Tokyo
     assert due is not None and due.local_date == "2025-03-11" and due.event_id == "prompt-due:2025-03-11"
     assert prompt_due(COMMUNITY, settings(prompts={"enabled": False}).community, T0) is None
+
+
+async def test_a_prompt_time_the_clocks_skip_posts_when_they_jump_on_the_spring_forward_day(tmp_path):
+    # 9 March 2025 in New York: 02:00 EST becomes 03:00 EDT (07:00 UTC), so 02:30 never happens.
+    engine = await make_engine(tmp_path, config=settings(timezone="America/New_York", prompts={"time": "02:30"}))
+    start = datetime(2025, 3, 9, 6, 45, tzinfo=UTC)  # 01:45 EST
+    posted = []
+    for step in range(0, 12 * 60, 15):  # a tick every 15 s, as the runtime does, until 05:45 EDT
+        now = start + timedelta(seconds=step * 15)
+        posted += [(now, p) for p in prompts_posted(await engine.tick(COMMUNITY, now))]
+    assert len(posted) == 1
+    assert posted[0][0] == datetime(2025, 3, 9, 7, 0, tzinfo=UTC) and posted[0][1].ref == "2025-03-09"
+
+
+def test_the_schedule_maps_a_skipped_time_to_the_jump_and_a_repeated_time_to_its_first_occurrence():
+    config = settings(timezone="America/New_York", prompts={"time": "02:30"}).community
+    assert next_scheduled(config, datetime(2025, 3, 9, 6, 0, tzinfo=UTC)) == datetime(2025, 3, 9, 7, 0, tzinfo=UTC)
+    assert last_scheduled(config, datetime(2025, 3, 9, 6, 59, 59, tzinfo=UTC)).day == 8
+    assert prompt_due(COMMUNITY, config, datetime(2025, 3, 9, 7, 0, tzinfo=UTC)).local_date == "2025-03-09"
+    fall = settings(timezone="America/New_York", prompts={"time": "01:30"}).community
+    # 2 November 2025: 01:30 happens twice (EDT, then EST); the first one counts. (Compared
+    # in UTC: Python never calls a repeated local time equal to a time in another zone.)
+    first = next_scheduled(fall, datetime(2025, 11, 2, 5, 0, tzinfo=UTC)).astimezone(UTC)
+    assert first == datetime(2025, 11, 2, 5, 30, tzinfo=UTC)
+    assert next_scheduled(fall, datetime(2025, 11, 2, 5, 31, tzinfo=UTC)).day == 3

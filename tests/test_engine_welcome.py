@@ -1,3 +1,5 @@
+from datetime import UTC, datetime, timedelta
+
 from peerbot.actions import Post, PrivateMessage
 from peerbot.events import Member, MemberJoined
 
@@ -54,3 +56,16 @@ async def test_private_only_welcome_and_bots_ignored(tmp_path):
     assert kinds(actions) == ["PrivateMessage"] and isinstance(actions[0], PrivateMessage)
     bot = MemberJoined(event_id="bot-join", community=COMMUNITY, at=T0, member=Member("bot", is_bot=True))
     assert await engine.handle(bot) == []
+
+
+async def test_two_announcements_of_one_arrival_across_utc_midnight_give_one_welcome(tmp_path):
+    # Slack says "team_join" at 23:59:59 UTC and "member_joined_channel" two seconds later;
+    # the adapter's event ids differ by the UTC date, so the engine sees two joins.
+    engine = await make_engine(tmp_path)
+    late = datetime(2025, 3, 10, 23, 59, 59, tzinfo=UTC)
+    first = await engine.handle(joined("ana", late, event_id="join:ana:2025-03-10"))
+    assert kinds(first) == ["PrivateMessage", "Post"] and first[1].kind == "welcome"
+    assert await engine.handle(joined("ana", late + timedelta(seconds=2), event_id="join:ana:2025-03-11")) == []
+    # a real return, long after, is still welcomed back
+    back = await engine.handle(joined("ana", late + timedelta(days=30)))
+    assert kinds(back) == ["Post"] and back[0].kind == "welcome_back"

@@ -233,6 +233,77 @@ def test_shutdown_with_the_database_still_away_says_exactly_what_it_dropped(sche
     assert "dropped what was done while it was away: 1 crisis alerts, 5 handled event ids, 1 joins, 1 nudges" in said
 
 
+def test_the_event_id_writer_backs_off_and_logs_once_while_postgresql_is_away(schema, logs):
+    """It used to try again every ~24 ms with a full traceback each time (1,263 in 30 s)."""
+    async def scenario():
+        async with TcpProxy("127.0.0.1", _pg_port()) as proxy:
+            store = await open_store(_via(proxy), schema=schema)
+            try:
+                await store.claim_event(COMMUNITY, "before", T0)  # the pool is warm, then it goes
+                proxy.cut()
+                for n in range(10):  # messages keep coming while it is away
+                    store.record_event(COMMUNITY, f"away-{n}", T0)
+                    await asyncio.sleep(0.1)
+                await asyncio.sleep(1.0)
+                tries = proxy.refused
+                proxy.restore()
+                assert 2 <= tries <= 8, tries  # 0.1 + 0.2 + 0.4 + 0.8 s: about 5 tries, not 80
+                deadline = time.monotonic() + 10
+                while store._pending:
+                    assert time.monotonic() < deadline, "the ids recorded meanwhile were never written"
+                    await asyncio.sleep(0.05)
+                store.record_event(COMMUNITY, "after", T0)
+                await store.drain()
+            finally:
+                await store.close()
+        events = {r["event_id"] for r in await _rows(schema, "SELECT event_id FROM processed_events")}
+        assert events == {"before", "after", *(f"away-{n}" for n in range(10))}
+
+    root = logging.getLogger()
+    tracebacks = Tracebacks()
+    root.addHandler(tracebacks)
+    try:
+        asyncio.run(scenario())
+    finally:
+        root.removeHandler(tracebacks)
+    store_lines = [line for line in logs if "peerbot.store" in line]
+    assert len([line for line in store_lines if "writing handled event ids failed" in line]) == 1, store_lines
+    assert len([line for line in store_lines if "writing handled event ids works again" in line]) == 1, store_lines
+    assert tracebacks.count == 0
+
+
+def test_the_resilient_store_takes_the_ids_the_writer_could_not_write_instead_of_retrying(schema, logs):
+    async def scenario():
+        async with TcpProxy("127.0.0.1", _pg_port()) as proxy:
+            store = ResilientStore(await open_store(_via(proxy), schema=schema), timeout=2, retry_seconds=60)
+            try:
+                await store.claim_event(COMMUNITY, "before", T0)
+                proxy.cut()
+                for n in range(5):
+                    store.record_event(COMMUNITY, f"away-{n}", T0)
+                await asyncio.sleep(1.5)
+                assert store.down and store.pending == {"event": 5}
+                assert proxy.refused <= 1  # handed over at the first failure; the probe waits its turn
+                proxy.restore()
+                assert await store.recover() and store.pending == {}
+            finally:
+                await store.close()
+        events = {r["event_id"] for r in await _rows(schema, "SELECT event_id FROM processed_events")}
+        assert events == {"before", *(f"away-{n}" for n in range(5))}
+
+    asyncio.run(scenario())
+
+
+class Tracebacks(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and record.name.startswith("peerbot"):
+            self.count += 1
+
+
 def _pg_port() -> int:
     return int(PG_URL.rsplit(":", 1)[1].split("/")[0])
 

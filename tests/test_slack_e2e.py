@@ -232,6 +232,24 @@ def test_welcome_on_team_join_and_no_second_welcome_from_the_channel_join(tmp_pa
     run(scenario())
 
 
+def test_team_join_and_channel_join_across_utc_midnight_are_one_welcome(tmp_path, logs):
+    async def scenario():
+        async with world(tmp_path) as w:
+            midnight = int(datetime(2025, 3, 11, tzinfo=UTC).timestamp())
+            await w.event({}, body=event_callback(
+                {"type": "team_join", "user": {"id": "UNEW", "name": "newbie", "profile": {}}},
+                team_id=TEAM, event_time=midnight - 1))
+            await w.event({}, body=event_callback(
+                {"type": "member_joined_channel", "user": "UNEW", "channel": "C0WELCOME", "channel_type": "C",
+                 "team": TEAM}, team_id=TEAM, event_time=midnight + 1))
+            await w.settle(2)
+            public = [c.args["text"] for c in w.fake.calls_to("chat.postMessage") if c.args["channel"] == "C0WELCOME"]
+            assert len(public) == 1 and "Welcome back" not in public[0]
+            assert any(c.args["channel"] == "DNEW" for c in w.fake.calls_to("chat.postMessage"))
+
+    run(scenario())
+
+
 def test_member_joining_the_welcome_channel_is_welcomed(tmp_path, logs):
     async def scenario():
         async with world(tmp_path) as w:

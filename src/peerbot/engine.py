@@ -70,6 +70,9 @@ log = logging.getLogger("peerbot.engine")
 
 # Held burst welcomes older than this are dropped rather than greeted a day late.
 _BURST_HORIZON = timedelta(hours=6)
+# A member's joins this close together are one arrival announced twice (Slack sends
+# team_join and member_joined_channel): one welcome, whatever the UTC date of each.
+SAME_ARRIVAL = timedelta(hours=24)
 # Handled event ids are kept this long (platforms redeliver within minutes or hours), and
 # pruned at most this often by each process.
 EVENT_RETENTION = timedelta(days=7)
@@ -302,6 +305,10 @@ class Engine:
             return []
         # Joins and burst flushes of one community take turns, in every process.
         await self.store.lock_community(community, "welcome")
+        earlier = await self.store.joins_since(community, event.at - SAME_ARRIVAL)
+        if any(j.member_id == member.id and j.joined_at <= event.at for j in earlier):
+            log.info("join of a member who joined %s within %s: already welcomed", community.key, SAME_ARRIVAL)
+            return []
         join = await self.store.record_join(community, member.id, event.at)
         actions: list[Action] = []
         if settings.welcome.privately and not join.returning:

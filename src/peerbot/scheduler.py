@@ -3,36 +3,59 @@ aware "now"."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-
-from dateutil.rrule import DAILY, rrule, weekday
-from dateutil.rrule import weekdays as RRULE_WEEKDAYS
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from peerbot.events import Community, DigestDue, PromptDue
 from peerbot.settings import WEEKDAYS, CommunitySettings
 
 
-def _rule(settings: CommunitySettings, around: datetime) -> rrule:
+def local_at(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    """``clock`` on the local date ``day``, aware in ``zone``. A time the clocks skip (spring
+    forward, 02:30 in New York) is the moment they jump to (03:00); a time that happens twice
+    (fall back) is the first of the two."""
+    local = datetime.combine(day, clock, tzinfo=zone)
+    if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == local.replace(tzinfo=None):
+        return local  # exists (fold=0 is the first of two readings)
+    # In the gap: the two readings of the offset bracket the jump; find its second.
+    readings = sorted(int(local.replace(fold=f).timestamp()) for f in (0, 1))
+    lo, hi = readings
+    after = datetime.fromtimestamp(hi, zone).utcoffset()
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if datetime.fromtimestamp(mid, zone).utcoffset() == after:
+            hi = mid
+        else:
+            lo = mid
+    return datetime.fromtimestamp(hi, zone)
+
+
+def _prompt_times(settings: CommunitySettings, first: date, step: int) -> Iterator[tuple[date, datetime]]:
+    """(local date, aware time) of the prompts on the 8 days from ``first``, going by ``step``."""
     prompt = settings.prompts
-    days: list[weekday] = [RRULE_WEEKDAYS[WEEKDAYS.index(day)] for day in prompt.weekdays]
-    start = (around - timedelta(days=8)).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
-    return rrule(
-        DAILY, dtstart=start, byweekday=days, byhour=prompt.local_time.hour,
-        byminute=prompt.local_time.minute, bysecond=0, until=start + timedelta(days=17),
-    )
+    allowed = {WEEKDAYS.index(day) for day in prompt.weekdays}
+    clock = time(prompt.local_time.hour, prompt.local_time.minute)
+    for n in range(9):
+        day = first + timedelta(days=n * step)
+        if day.weekday() in allowed:
+            yield day, local_at(day, clock, settings.zone)
+
+
+def _last(settings: CommunitySettings, now: datetime) -> tuple[date, datetime] | None:
+    first = now.astimezone(settings.zone).date()
+    return next(((d, at) for d, at in _prompt_times(settings, first, -1) if at <= now), None)
 
 
 def last_scheduled(settings: CommunitySettings, now: datetime) -> datetime | None:
     """The latest scheduled prompt time at or before ``now``, aware in the community's zone."""
-    local_now = now.astimezone(settings.zone)
-    naive = _rule(settings, local_now).before(local_now.replace(tzinfo=None), inc=True)
-    return None if naive is None else naive.replace(tzinfo=settings.zone)
+    found = _last(settings, now)
+    return None if found is None else found[1]
 
 
 def next_scheduled(settings: CommunitySettings, now: datetime) -> datetime | None:
-    local_now = now.astimezone(settings.zone)
-    naive = _rule(settings, local_now).after(local_now.replace(tzinfo=None), inc=False)
-    return None if naive is None else naive.replace(tzinfo=settings.zone)
+    first = now.astimezone(settings.zone).date()
+    return next((at for _, at in _prompt_times(settings, first, 1) if at > now), None)
 
 
 def prompt_due(community: Community, settings: CommunitySettings, now: datetime) -> PromptDue | None:
@@ -43,10 +66,10 @@ def prompt_due(community: Community, settings: CommunitySettings, now: datetime)
     """
     if not settings.prompts.enabled:
         return None
-    scheduled = last_scheduled(settings, now)
-    if scheduled is None:
+    found = _last(settings, now)
+    if found is None:
         return None
-    local_date = scheduled.date().isoformat()
+    local_date, scheduled = found[0].isoformat(), found[1]
     return PromptDue(
         event_id=f"prompt-due:{local_date}", community=community, at=now,
         local_date=local_date, scheduled_at=scheduled,
@@ -55,7 +78,7 @@ def prompt_due(community: Community, settings: CommunitySettings, now: datetime)
 
 def local_midnight(day: date, settings: CommunitySettings) -> datetime:
     """The start of a local date, aware in the community's zone."""
-    return datetime.combine(day, time(0), tzinfo=settings.zone)
+    return local_at(day, time(0), settings.zone)
 
 
 def week_containing(day: date, settings: CommunitySettings) -> tuple[date, date]:
@@ -75,10 +98,10 @@ def digest_due(community: Community, settings: CommunitySettings, now: datetime)
         return None
     local_now = now.astimezone(settings.zone)
     day = local_now.date() - timedelta(days=(local_now.weekday() - WEEKDAYS.index(digest.weekday)) % 7)
-    scheduled = datetime.combine(day, digest.local_time, tzinfo=settings.zone)
-    if scheduled > local_now:
+    scheduled = local_at(day, digest.local_time, settings.zone)
+    if scheduled > now:
         day -= timedelta(days=7)
-        scheduled = datetime.combine(day, digest.local_time, tzinfo=settings.zone)
+        scheduled = local_at(day, digest.local_time, settings.zone)
     week_start = day - timedelta(days=7)
     return DigestDue(
         event_id=f"digest-due:{day.isoformat()}", community=community, at=now,

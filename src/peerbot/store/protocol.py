@@ -13,6 +13,15 @@ from peerbot.events import Community
 T = TypeVar("T")
 
 
+class StoreUnavailable(Exception):
+    """The database cannot be reached (or will not write) and this operation cannot wait for it;
+    ``str()`` says so to a moderator."""
+
+
+class ReadOnly(StoreUnavailable):
+    """The database answers but will not take writes (a standby after a failover)."""
+
+
 @dataclass(frozen=True, slots=True)
 class JoinRecord:
     id: int

@@ -38,47 +38,25 @@ import contextvars
 import inspect
 import itertools
 import logging
-import sqlite3
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
 from peerbot.events import Community
-from peerbot.store.protocol import JoinRecord, NudgeClaim, NudgeRecord
+from peerbot.store.protocol import JoinRecord, NudgeClaim, NudgeRecord, ReadOnly, StoreUnavailable
+from peerbot.store.sql import describe_error, is_outage
+
+__all__ = ["ResilientStore", "StoreUnavailable", "is_outage"]
 
 log = logging.getLogger("peerbot.store")
 T = TypeVar("T")
 
 #: Offline nudge ids are not digits, so the database never mistakes them for its own.
 OFFLINE_PREFIX = "offline-"
-
-
-class StoreUnavailable(Exception):
-    """The database cannot be reached and this operation cannot wait for it."""
-
-
-def is_outage(exc: BaseException) -> bool:
-    """Is this the database being unreachable (rather than a bug or bad data)?"""
-    if isinstance(exc, (OSError, TimeoutError, asyncio.TimeoutError, ConnectionError, sa_exc.TimeoutError)):
-        return True
-    if isinstance(exc, sa_exc.DBAPIError):
-        if exc.connection_invalidated or isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
-            return True
-        orig = getattr(exc, "orig", None)
-        cause = getattr(orig, "__cause__", None) or orig
-        name = type(cause).__name__
-        return isinstance(cause, (OSError, sqlite3.OperationalError)) or name in (
-            "ConnectionDoesNotExistError", "CannotConnectNowError", "ConnectionFailureError", "AdminShutdownError",
-            "CrashShutdownError", "InterfaceError", "InternalClientError", "TooManyConnectionsError",
-            "PostgresConnectionError")
-    from peerbot.store.sql import DatabaseUnavailable
-
-    return isinstance(exc, DatabaseUnavailable)
 
 
 @dataclass
@@ -261,6 +239,11 @@ class ResilientStore:
         self._in_unit = contextvars.ContextVar(f"peerbot-real-unit-{id(self)}", default=False)
         self._staged: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar(
             f"peerbot-staged-{id(self)}", default=None)
+        # What the database decided inside the unit running now, remembered only once the unit
+        # commits: a commit that fails (a full disk) must not leave memory believing a crisis
+        # was alerted or a member seen, or the fallback would skip the alert and say "welcome back".
+        self._on_commit: contextvars.ContextVar[list[Callable[[], None]] | None] = contextvars.ContextVar(
+            f"peerbot-on-commit-{id(self)}", default=None)
         self._closing = False
         if hasattr(store, "on_unwritten"):
             store.on_unwritten = self._unwritten
@@ -295,15 +278,26 @@ class ResilientStore:
         if self._fallback.get() or self._in_unit.get():
             return await work()  # nested: part of the outer unit
         if not self.down:
-            token = self._in_unit.set(True)
+            committed: list[Callable[[], None]] = []
+
+            async def attempt() -> T:
+                committed.clear()  # a run the database aborted (deadlock) decided nothing
+                return await work()
+
+            token, token_commit = self._in_unit.set(True), self._on_commit.set(committed)
             try:
-                return await asyncio.wait_for(self.real.atomically(work, attempts=attempts), self.timeout)
+                result = await asyncio.wait_for(self.real.atomically(attempt, attempts=attempts), self.timeout)
             except Exception as exc:
                 if not is_outage(exc):
                     raise
                 self._lost(exc)
+            else:
+                for remember in committed:
+                    remember()
+                return result
             finally:
                 self._in_unit.reset(token)
+                self._on_commit.reset(token_commit)
         # From scratch (the database's transaction was rolled back), and all or nothing: what
         # the work journals is kept only if it completes.
         staged: list[tuple[_Entry, Callable[[], None] | None]] = []
@@ -348,6 +342,14 @@ class ResilientStore:
 
         return passed
 
+    def _remember(self, remember: Callable[[], None]) -> None:
+        """Keep in memory what the database decided, once it is committed."""
+        pending = self._on_commit.get()
+        if pending is not None and self._in_unit.get() and not self._fallback.get():
+            pending.append(remember)
+        else:
+            remember()
+
     # -- the Store methods the engine uses ------------------------------------------------------
 
     async def claim_event(self, community: Community, event_id: str, at: datetime) -> bool:
@@ -377,7 +379,7 @@ class ResilientStore:
     async def record_join(self, community: Community, member_id: str, at: datetime) -> JoinRecord:
         join = await self._call("record_join", community, member_id, at)
         if join.id > 0:
-            self._memory.remember(self._memory.members, (community.key, member_id))
+            self._remember(lambda: self._memory.remember(self._memory.members, (community.key, member_id)))
         return join
 
     async def joins_since(self, community: Community, since: datetime) -> list[JoinRecord]:
@@ -398,8 +400,10 @@ class ResilientStore:
     async def claim_nudge(self, community: Community, **fields: Any) -> NudgeClaim:
         claim = await self._call("claim_nudge", community, **fields)
         if claim.nudge_id is not None and not claim.nudge_id.startswith(OFFLINE_PREFIX):
-            self._memory.remember(self._memory.nudged, (community.key, fields["message_id"]))
-            self._memory.remember(self._memory.last_nudge, (community.key, fields["member_id"]), fields["at"])
+            def remember() -> None:
+                self._memory.remember(self._memory.nudged, (community.key, fields["message_id"]))
+                self._memory.remember(self._memory.last_nudge, (community.key, fields["member_id"]), fields["at"])
+            self._remember(remember)
         return claim
 
     async def record_nudge(self, community: Community, **fields: Any) -> str | None:
@@ -420,8 +424,8 @@ class ResilientStore:
 
     async def claim_crisis_alert(self, community: Community, **fields: Any) -> bool:
         first = await self._call("claim_crisis_alert", community, **fields)
-        if first:
-            self._memory.remember(self._memory.alerted, (community.key, fields["message_id"]))
+        if first and not self._offline():
+            self._remember(lambda: self._memory.remember(self._memory.alerted, (community.key, fields["message_id"])))
         return first
 
     async def record_feedback(self, community: Community, nudge_id: str, member_id: str, verdict: str,
@@ -509,7 +513,12 @@ class ResilientStore:
 
     async def _ping(self) -> None:
         async with self.real.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+            if self.real.dialect == "postgresql":
+                # A standby answers SELECT 1: ask whether a write would be taken.
+                if (await conn.execute(text("SHOW transaction_read_only"))).scalar() == "on":
+                    raise ReadOnly("the database is read-only")
+            else:
+                await conn.execute(text("SELECT 1"))
 
     async def _replay(self, entry: _Entry) -> None:
         real, c, d = self.real, entry.community, entry.data
@@ -573,6 +582,4 @@ def _counts(counter: Counter[str]) -> str:
 
 
 def _describe(exc: BaseException) -> str:
-    from peerbot.store.sql import describe_error
-
     return describe_error(exc)

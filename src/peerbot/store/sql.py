@@ -29,6 +29,7 @@ import hashlib
 import json
 import contextvars
 import logging
+import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextvars import ContextVar
@@ -61,6 +62,7 @@ from sqlalchemy import (
     union,
     update,
 )
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql as pg
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
@@ -495,6 +497,7 @@ class SqlStore:
         # batch); SQLite's single connection goes back to the queue after each batch, so
         # units waiting for it are not starved.
         hold = self._single is not None
+        failures = 0
         while self._pending:
             if self._only_recorded():
                 await asyncio.sleep(self.RECORD_LINGER)
@@ -509,12 +512,45 @@ class SqlStore:
                             for _, future in batch:  # every waiter hears about it; none is left hanging
                                 if future is not None and not future.done():
                                     future.set_exception(exc)
-                            self._unwritten([row for row, future in batch if future is None])
+                            recorded = [(row, None) for row, future in batch if future is None]
+                            if self.on_unwritten is None and isinstance(exc, Exception) and is_outage(exc):
+                                self._pending[:0] = recorded  # the database is away: tried again later
+                            else:
+                                self._unwritten([row for row, _ in recorded])
                             raise
                         if not hold or self._only_recorded():
                             break
-            except Exception:  # the connection may be broken: the next batch gets a fresh one
-                log.warning("batched event claim failed", exc_info=True)
+            except Exception as exc:  # the connection may be broken: the next batch gets a fresh one
+                failures += 1
+                self._writer_state(exc)
+                if self.on_unwritten is not None:
+                    # Someone keeps them (the resilient store, until the database is back): hand
+                    # over what waits, instead of trying again and again meanwhile.
+                    waiting, self._pending = self._pending, []
+                    for _, future in waiting:
+                        if future is not None and not future.done():
+                            future.set_exception(exc)
+                    self._unwritten([row for row, future in waiting if future is None])
+                # Backing off (bounded): a database that is away is not asked 40 times a second.
+                await asyncio.sleep(min(self.RETRY_MAX, self.RETRY_MIN * 2 ** (failures - 1)))
+            else:
+                failures = 0
+                self._writer_state(None)
+
+    #: First and longest pause between tries of the event-id writer while writes fail.
+    RETRY_MIN = 0.1
+    RETRY_MAX = 10.0
+    _writer_failing = False
+
+    def _writer_state(self, exc: BaseException | None) -> None:
+        """One log line when writing behind starts failing, and one when it works again."""
+        if exc is not None and not self._writer_failing:
+            self._writer_failing = True
+            log.warning("writing handled event ids failed (%s); trying again with a growing pause of up to %.0f s",
+                        describe_error(exc), self.RETRY_MAX)
+        elif exc is None and self._writer_failing:
+            self._writer_failing = False
+            log.warning("writing handled event ids works again")
 
     #: Called with the ids recorded behind that a failed batch could not write (the
     #: ResilientStore keeps them for when the database is back); unset, they are dropped and
@@ -838,10 +874,18 @@ class SqlStore:
                         [{"b_platform": p, "b_community": c, "b_parent": m, "b_replies": n}
                          for (p, c, m), n in sorted(replies.items())],
                     )
-        except Exception:
+        except Exception as exc:
             self._tallies.update(tallies)
             self._replies.update(replies)
-            log.warning("writing message tallies failed; kept for the next try", exc_info=True)
+            if not self._tallies_failing:  # one line per outage, not one per second
+                self._tallies_failing = True
+                log.warning("writing message tallies failed (%s); kept for the next try", describe_error(exc))
+        else:
+            if self._tallies_failing:
+                self._tallies_failing = False
+                log.warning("writing message tallies works again")
+
+    _tallies_failing = False
 
     async def last_activity(self, community: Community) -> datetime | None:
         await self.flush_tallies()
@@ -1055,6 +1099,43 @@ async def open_store(
 
 class DatabaseUnavailable(Exception):
     """The database cannot be reached or refused us (the message never holds a password)."""
+
+
+#: PostgreSQL SQLSTATEs (classes, or whole codes) of a server that is there but cannot do the
+#: work: connection exceptions (08), insufficient resources such as a full disk (53),
+#: operator intervention such as a shutdown (57P), system errors such as I/O (58), and a
+#: read-only transaction (25006: a standby after a failover, or writes switched off).
+_OUTAGE_SQLSTATES = ("08", "53", "57P", "58", "25006")
+_OUTAGE_NAMES = ("ConnectionDoesNotExistError", "CannotConnectNowError", "ConnectionFailureError",
+                 "AdminShutdownError", "CrashShutdownError", "InterfaceError", "InternalClientError",
+                 "TooManyConnectionsError", "PostgresConnectionError")
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    orig = getattr(exc, "orig", None)
+    for candidate in (orig, getattr(orig, "__cause__", None)):
+        code = getattr(candidate, "sqlstate", None)
+        if isinstance(code, str):
+            return code
+    return None
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Is this the database being unreachable, or refusing writes for a reason of its own (a
+    full disk, read-only after a failover, a failed commit), rather than a bug or bad data?"""
+    if isinstance(exc, (OSError, TimeoutError, asyncio.TimeoutError, ConnectionError, sa_exc.TimeoutError,
+                        DatabaseUnavailable)):
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated or isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+            return True
+        code = _sqlstate(exc)
+        if code is not None and code.startswith(_OUTAGE_SQLSTATES):
+            return True
+        orig = getattr(exc, "orig", None)
+        cause = getattr(orig, "__cause__", None) or orig
+        return isinstance(cause, (OSError, sqlite3.OperationalError)) or type(cause).__name__ in _OUTAGE_NAMES
+    return False
 
 
 async def open_store_from(settings: Any) -> Any:
