@@ -35,7 +35,7 @@ SOMEONE = r"(?:you|u|he|she|they|(?:the|our|this|that) \w+|\w+)"
 PET_NAMES = r"(?:sweetie|sweety|sweetheart|honey|hun|hon|darling|dear|sugar|kiddo|champ|sport|buddy|little buddy|lil bro|lil sis|little one|princess|bestie)"
 # Small tasks a capable adult could do: "couldn't run a ..." them is a put-down.
 SMALL_TASKS = (
-    r"(?:bake sale|lemonade stand|group ?chat|gc|raffle|potluck|party|piss-up|bath|meeting|"
+    r"(?:bake sale|lemonade stand|hot dog stand|taco stand|kiddie pool|group ?chat|gc|raffle|potluck|party|piss-up|bath|meeting|"
     r"book club|car wash|yard sale|sleepover|zoom call|discord|server|chat|picnic|karaoke night|"
     r"pizza order|spreadsheet|calendar|bus|microwave|toaster|kettle)"
 )
@@ -101,6 +101,9 @@ CONDESCENSION: dict[str, float] = {
 }
 
 DISMISSAL: dict[str, float] = {
+    r"(?:maybe |the |then )?(?:the )?problem is (?:you|u)\b": 0.55,
+    r"(?:wanna|want to|gonna) (?:cry|whine|bitch|moan) about": 0.45,
+    r"(?:somebody|someone) (?:tell|remind) (?:\w+) (?:that|the|his|her|it)": 0.35,
     r"(?:just|only|clearly) (?:here|there|in it) for the (?:stipend|money|paycheck|attention|free food|snacks|credits|drama|clout|likes)": 0.45,
     r"(?:save|keep) the (?:[\w-]+ )?(?:slots|spots|seats|places|time) for (?:people|folks|those) who (?:actually|really)": 0.45,
     r"(?:i'm|im|i am) looking at you": 0.4,
@@ -146,6 +149,15 @@ DISMISSAL: dict[str, float] = {
 }
 
 NAMED_SARCASM: dict[str, float] = {
+    # Blunt banter: mock renaming, the hero of every story, "real fair, chief".
+    r"more like (?:[\w']+ ){0,2}of (?:nothing|nobody|the couch|the bar)": 0.45,
+    r"(?:cool|great|oh good|wonderful|awesome|fantastic),? another (?:[\w-]+ )?(?:story|speech|lecture|rant|post|saga|war story) from": 0.5,
+    r"(?:he's|she's|hes|shes|he is|she is|you're|ur) the hero (?:in|of) every": 0.45,
+    r"learned (?:some )?(?:therapy|big|new|fancy|feelings|self-help) words": 0.5,
+    r"real (?:fair|nice|classy|mature|helpful),? (?:chief|buddy|pal|guys|boss|bro|champ)": 0.45,
+    r"(?:read|watched|saw) a (?:book|video|movie|documentary|tiktok|youtube video|podcast) (?:about (?:\w+ ){1,2})?once": 0.5,
+    r"talks? like (?:he|she|they|you|u) (?:stormed|invented|wrote|owns?|built|ran|won|read)": 0.45,
+    r"(?:was|got|is|felt) old (?:in (?:19|20)\d\d|years ago|the first time)": 0.45,
     r"(?:example|textbook case|case study|masterclass|demonstration) (?:of|in) (?:what|how) \*?not\*? to": 0.55,
     r"(?:tends? to|always|conveniently|seems? to|somehow) ['\"]\w+['\"]": 0.45,
     r"the way (?:\w+ ){1,3}['\"]\w+['\"]": 0.45,
@@ -223,6 +235,10 @@ NAMED_SARCASM: dict[str, float] = {
 }
 
 PUTDOWNS: dict[str, float] = {
+    r"(?:a|an|such a|total|complete) liability": 0.5,
+    r"(?:must be|must've been|gotta be) (?:deaf|blind|a saint|a masochist|a glutton for punishment)": 0.45,
+    r"runs? (?:his|her|their|your|ur) mouth": 0.45,
+    r"kiss(?:es|ing)? (?:his|her|their|your|ur|the mod's|the boss's) (?:ass|butt|boots|ring)": 0.45,
     rf"(?:{YOURE}|he's|she's|hes|shes|he is|she is|they're) the last (?:person|one|people)(?: in here| here| on earth)? (?:who )?(?:should|to) (?:be )?(?:giving|talking|judging|lecturing|preach|preaching|give|talk|lecture|judge)": 0.55,
     r"(?:doesn't|doesnt|does not|don't|dont|do not) (?:even )?know what (?:she|he|they|you|u)(?:'s|s|'re| is| are| r)? talking about": 0.55,
     r"(?:has|have|got) (?:zero|no) (?:clue|idea) what (?:she|he|they|you|u)(?:'s|s|'re| is| are| r)? (?:talking about|doing)": 0.55,
@@ -270,6 +286,11 @@ PUTDOWNS: dict[str, float] = {
 
 # Insinuation: something shameful hinted about someone, with no gossip word.
 INSINUATION: dict[str, float] = {
+    r"(?:somebody|someone) in here (?:has been|is|was|keeps)": 0.4,
+    r"(?:ain't|aint|isn't|isnt|not) (?:hard|tough|difficult) to (?:figure out|guess|tell) who": 0.45,
+    r"(?:don't|dont|do not) let (?:\w+) (?:near|around|close to) (?:the|my|your|our) (?:cooler|bar|beer|booze|meds|money|wallet|kids|cash|fridge)": 0.5,
+    r"we all remember (?:how|what|when)": 0.4,
+    r"(?:everybody|everyone) (?:here |in here )?knows it": 0.35,
     r"can we talk about how (?:\w+ ){1,2}(?:got|gets|became|passed|keeps)": 0.4,
     r"asking for a friend": 0.3,
     r"(?:i )?(?:wouldn't|would not|wouldnt) trust (?:her|him|them|\w+) with": 0.5,
@@ -329,6 +350,7 @@ RHETORICAL: dict[str, float] = {
 }
 
 GENERALISATION: dict[str, float] = {
+    r"half (?:of )?(?:you|u|y'all|yall)(?: \w+)?(?: in here| here)? (?:never|don't|dont|can't|cant|talk|think|are|act)": 0.45,
     r"(?:cuts?|cutting) every corner": 0.45,
     r"not surprised (?:the|that|\w+) (?:\w+ ){0,3}(?:failed|messed up|screwed up|got fired|got written up)": 0.4,
     r"(?:dads|moms|mums|men|women|newbies|newcomers|parents|guys|girls|members|people|ppl|folks) (?:in|of) (?:this|the|here) ?(?:group|chat|server|channel|meeting)? (?:always|all|never|just|only|do|are|think|want|act)\b": 0.4,
@@ -352,6 +374,8 @@ GENERALISATION: dict[str, float] = {
 }
 
 THREATS: dict[str, float] = {
+    r"(?:we'll|we will|let's|lets|we're gonna|we gonna) see how (?:tough|brave|funny|big|smart|hard|loud) (?:you|u|he|she|they) (?:are|is|really are|really is)": 0.6,
+    r"(?:i'd|id|i would|better|you better|you'd better) watch what (?:you|u) say around": 0.5,
     r"(?:decency|patience|kindness|silence) has (?:a shelf life|an expiration date|limits|a limit)": 0.5,
     r"(?:your|ur) move[.!]*(?:$|\n)": 0.3,
     r"(?:i )?(?:won't|will not) be the one (?:who )?(?:ends? up|left|looking)": 0.45,

@@ -41,6 +41,9 @@ __all__ = ["analyze"]
 # Every word that judges on its own: insults first, then judgements, then blame.
 # A post this long, with the writer in it, is read as a story (characters).
 _LONG_POST = 280
+_CELEBRATION = re.compile(
+    r"\b(?:proud of (?:you|u|ya)|happy (?:birthday|bday|anniversary|\d+|one|two|three|five|ten|first|1st)\b|congrats|congratulations|love (?:you|u|ya) (?:brother|bro|man|sis|sister)|well done,? (?:brother|bro|sis))"
+)
 _KIDDING = re.compile(r"(?<!not )(?<!not just )\b(?:just kidding|kidding|jk|j/k|just joking|/j|/jk|only joking)\b(?! (?:aside|around))")
 # A capitalised word said to someone: "Victor, you ...", "..., Lauren."
 _VOCATIVE = re.compile(
@@ -332,6 +335,11 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
             score = 0.0
             tally.note("good news shared", (), -1.0)
 
+    if score > 0 and kind == "criticism" and _CELEBRATION.search(body):
+        # "Ortiz you ugly bastard, happy 1 year. Proud of you brother": rough
+        # words wrapped around a celebration are affection.
+        score *= 0.5
+        tally.note("affectionate banter (a celebration)", (), -0.5)
     if score > 0 and _KIDDING.search(body):
         # In-group teasing that says it is a joke ("(kidding)", "jk").
         score *= 0.6

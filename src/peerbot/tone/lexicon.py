@@ -177,7 +177,7 @@ JUDGEMENTS.update(
         "evil": 0.6, "corrupt": 0.55, "naive": 0.45, "gullible": 0.5, "childish": 0.55,
         "immature": 0.55, "dramatic": 0.45, "ridiculous": 0.5, "laughable": 0.55,
         "arrogant": 0.6, "entitled": 0.55, "petty": 0.55, "mean": 0.45, "dense": 0.55,
-        "thick": 0.4, "awkward": 0.4, "ignorant": 0.6, "gross": 0.5, "creepy": 0.55, "pitiful": 0.6,
+        "thick": 0.4, "awkward": 0.4, "liability": 0.5, "ignorant": 0.6, "gross": 0.5, "creepy": 0.55, "pitiful": 0.6,
     }
 )
 
