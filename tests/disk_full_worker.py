@@ -26,7 +26,7 @@ from pathlib import Path
 from peerbot.engine import Engine
 from peerbot.events import Channel, Community, DirectMessage, Member, MemberJoined, MessagePosted
 from peerbot.settings import Settings
-from peerbot.store.sql import open_store_from
+from peerbot.store import open_store_from
 
 COMMUNITY = Community("slack", "TFULL", "Full Disk")
 T0 = datetime(2025, 3, 10, 14, 0, tzinfo=UTC)

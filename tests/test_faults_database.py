@@ -32,9 +32,9 @@ from fakes.tcp_proxy import TcpProxy
 from peerbot.adapters.slack import SlackAdapter
 from peerbot.engine import Engine
 from peerbot.settings import Settings, SlackSettings
-from peerbot.store import open_store
+from peerbot.store import CrisisAlert, open_store
 from peerbot.store.resilient import ResilientStore
-from peerbot.store.sql import open_store_from
+from peerbot.store import open_store_from
 
 SECRET = "faults-signing-secret"
 TEAM = "T0FAULT"
@@ -247,7 +247,7 @@ def test_the_event_id_writer_backs_off_and_logs_once_while_postgresql_is_away(sc
                 await asyncio.sleep(1.0)
                 tries = proxy.refused
                 proxy.restore()
-                assert 2 <= tries <= 8, tries  # 0.1 + 0.2 + 0.4 + 0.8 s: about 5 tries, not 80
+                assert 1 <= tries <= 8, tries  # 0.1 + 0.2 + 0.4 + 0.8 s: about 5 tries, not 40
                 deadline = time.monotonic() + 10
                 while store._pending:
                     assert time.monotonic() < deadline, "the ids recorded meanwhile were never written"
@@ -317,7 +317,8 @@ def test_a_full_journal_drops_event_ids_first_and_counts_them(tmp_path, logs):
         inner = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
         store = ResilientStore(inner, timeout=1, retry_seconds=60, journal_limit=3)
         store.down = True
-        await store._memory.claim_crisis_alert(COMMUNITY, channel_id="c", member_id="m", message_id="1", at=T0)
+        await store._memory.claim_crisis_alert(COMMUNITY, CrisisAlert(channel_id="c", member_id="m", message_id="1",
+                                                                      at=T0))
         for n in range(5):
             store.record_event(COMMUNITY, f"e{n}", T0)
         assert store.pending == {"crisis": 1, "event": 2} and store.dropped == {"event": 3}

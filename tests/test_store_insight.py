@@ -11,6 +11,7 @@ from sqlalchemy import text
 from db_kit import backend, make_store  # noqa: F401 - fixtures
 from peerbot.events import Community
 from peerbot.store.migrate import _config, upgrade
+from peerbot.store import CrisisAlert, NewNudge
 
 C = Community("slack", "T1")
 NOW = datetime(2025, 1, 6, 15, 0, tzinfo=UTC)
@@ -18,8 +19,8 @@ WINDOW = timedelta(minutes=10)
 
 
 def nudge(store, message_id, at=NOW, member="m"):
-    return store.record_nudge(C, channel_id="c", member_id=member, message_id=message_id, at=at,
-                              category="criticism", score=0.8, threshold=0.5, cues=("insult",))
+    return store.record_nudge(C, NewNudge(channel_id="c", member_id=member, message_id=message_id, at=at,
+                                       category="criticism", score=0.8, threshold=0.5, cues=("insult",)))
 
 
 async def test_0003_keeps_existing_rows_and_goes_down_and_up_again(backend):
@@ -71,7 +72,7 @@ async def test_deliveries_are_recorded_against_the_message(make_store):
     store = await make_store()
     await nudge(store, "a")
     await nudge(store, "b", member="n")
-    assert await store.claim_crisis_alert(C, channel_id="c", member_id="m", message_id="x", at=NOW)
+    assert await store.claim_crisis_alert(C, CrisisAlert(channel_id="c", member_id="m", message_id="x", at=NOW))
     await store.record_delivery(C, "nudge", "a", "thread")
     await store.record_delivery(C, "nudge", "b", "skipped")
     await store.record_delivery(C, "crisis", "x", "dm")

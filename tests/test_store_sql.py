@@ -12,7 +12,7 @@ from sqlalchemy import inspect, text
 
 from db_kit import Db, backend, make_store, pg_db  # noqa: F401 - fixtures
 from peerbot.events import Community
-from peerbot.store import SchemaError, open_store
+from peerbot.store import CrisisAlert, NewNudge, SchemaError, open_store
 from peerbot.store.migrate import head, upgrade
 from peerbot.store.sql import metadata
 
@@ -46,7 +46,7 @@ async def test_claims_are_exactly_once_across_stores_and_scoped_by_community(mak
     assert await stores[0].claim_prompt(OTHER, "2025-01-01", "p1", 0, NOW)
     assert await stores[0].claim_event(C, "e1", NOW) and not await stores[1].claim_event(C, "e1", NOW)
     assert await stores[0].claim_event(OTHER, "e1", NOW)
-    alerts = await asyncio.gather(*(s.claim_crisis_alert(C, channel_id="c", member_id="m", message_id="x", at=NOW)
+    alerts = await asyncio.gather(*(s.claim_crisis_alert(C, CrisisAlert(channel_id="c", member_id="m", message_id="x", at=NOW))
                                     for s in stores))
     assert sorted(alerts) == [False, False, True]
 
@@ -75,8 +75,9 @@ async def test_events_recorded_behind_are_written_by_drain_and_by_close(backend,
 async def test_times_round_trip_as_aware_utc(make_store):
     store = await make_store()
     eastern = NOW.astimezone(timezone(timedelta(hours=-5)))
-    nudge_id = await store.record_nudge(C, channel_id="c", member_id="m", message_id="x", at=eastern,
-                                        category="gossip", score=0.7, threshold=0.5, cues=("gossip:marker", "target"))
+    nudge_id = await store.record_nudge(C, NewNudge(channel_id="c", member_id="m", message_id="x", at=eastern,
+                                                 category="gossip", score=0.7, threshold=0.5,
+                                                 cues=("gossip:marker", "target")))
     assert nudge_id is not None
     assert await store.last_nudge_at(C, "m") == NOW
     record = await store.get_nudge(C, nudge_id)
@@ -112,8 +113,9 @@ async def test_concurrent_setting_changes_from_two_stores_are_all_audited(make_s
 
 
 def nudge(store, message_id, at, member="m", cooldown=HOUR):
-    return store.record_nudge(C, channel_id="c", member_id=member, message_id=message_id, at=at, category="criticism",
-                              score=0.8, threshold=0.5, cues=("target",), cooldown=cooldown)
+    return store.record_nudge(C, NewNudge(channel_id="c", member_id=member, message_id=message_id, at=at,
+                                       category="criticism", score=0.8, threshold=0.5, cues=("target",)),
+                              cooldown=cooldown)
 
 
 async def test_nudge_cooldown_is_shared_by_every_store(make_store):
@@ -137,8 +139,9 @@ async def test_a_message_already_nudged_does_not_use_up_the_cooldown(make_store)
 
 
 def claim(store, message_id, at, member="m", category="criticism"):
-    return store.claim_nudge(C, channel_id="c", member_id=member, message_id=message_id, at=at, category=category,
-                             score=0.8, threshold=0.5, cues=("target",), cooldown=HOUR, since=at - 24 * HOUR)
+    return store.claim_nudge(C, NewNudge(channel_id="c", member_id=member, message_id=message_id, at=at, category=category,
+                                      score=0.8, threshold=0.5, cues=("target",)),
+                             cooldown=HOUR, since=at - 24 * HOUR)
 
 
 async def test_claim_nudge_takes_the_shared_cooldown_and_counts_the_streak(make_store):

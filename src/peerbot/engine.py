@@ -58,8 +58,7 @@ from peerbot.nudges import NudgeDecision, crisis_text, decide_nudge, effective_t
 from peerbot.prompts import Prompt, choose_prompt, community_library, load_prompts
 from peerbot.scheduler import digest_due, local_midnight, prompt_due
 from peerbot.settings import LIBRARY_PREFIX, CommunitySettings, Settings, merge_community, nest
-from peerbot.store import Stats, Store
-from peerbot.store.resilient import StoreUnavailable
+from peerbot.store import CrisisAlert, NewNudge, Stats, Store, StoreUnavailable
 from peerbot.texts import Messages, fill, load_messages
 from peerbot.tone import ToneReport
 from peerbot.tone import analyze as default_analyze
@@ -407,8 +406,9 @@ class Engine:
         community, nudges = event.community, settings.nudges
         cues = report.cue_names()
         claim = await self.store.claim_nudge(
-            community, channel_id=event.channel.id, member_id=event.author.id, message_id=event.message_id,
-            at=event.at, category=report.category, score=report.score, threshold=decision.threshold, cues=cues,
+            community, NewNudge(channel_id=event.channel.id, member_id=event.author.id, message_id=event.message_id,
+                                at=event.at, category=report.category, score=report.score,
+                                threshold=decision.threshold, cues=cues),
             cooldown=timedelta(minutes=nudges.cooldown_minutes),
             since=event.at - timedelta(hours=nudges.repeat_alert_window_hours),
         )
@@ -437,10 +437,8 @@ class Engine:
 
     async def _crisis(self, event: MessagePosted, settings: CommunitySettings) -> list[Action]:
         # One alert per message (an edit doesn't re-alert); cooldowns never apply here.
-        first = await self.store.claim_crisis_alert(
-            event.community, channel_id=event.channel.id, member_id=event.author.id,
-            message_id=event.message_id, at=event.at,
-        )
+        first = await self.store.claim_crisis_alert(event.community, CrisisAlert(
+            channel_id=event.channel.id, member_id=event.author.id, message_id=event.message_id, at=event.at))
         if not first:
             return []
         actions: list[Action] = [CrisisSupport(
@@ -554,8 +552,8 @@ class Engine:
             text = fill(self.messages.get("direct.help", settings.texts), member=f"<@{author.id}>",
                         community=event.community.name or "our community")
             return [PrivateMessage(community=event.community, member_id=author.id, text=text)]
-        if not await self.store.claim_crisis_alert(event.community, channel_id=event.channel_id, member_id=author.id,
-                                                   message_id=event.message_id, at=event.at):
+        if not await self.store.claim_crisis_alert(event.community, CrisisAlert(
+                channel_id=event.channel_id, member_id=author.id, message_id=event.message_id, at=event.at)):
             return []
         actions: list[Action] = [CrisisSupport(
             community=event.community, member_id=author.id, channel_id=event.channel_id,

@@ -11,16 +11,22 @@ from peerbot.store.protocol import (
     DELIVERIES,
     OUTCOMES,
     AuditEntry,
+    CrisisAlert,
+    DatabaseUnavailable,
     JoinRecord,
+    NewNudge,
     NudgeClaim,
     NudgeRecord,
+    SchemaError,
     Stats,
     Store,
+    StoreUnavailable,
 )
-from peerbot.store.migrate import SchemaError
-from peerbot.store.sql import DatabaseUnavailable, SqlStore, open_store, open_store_from
+from peerbot.store.serving import open_store_from
+from peerbot.store.sql import SqlStore, open_store
 
 __all__ = [
-    "DELIVERIES", "OUTCOMES", "AuditEntry", "DatabaseUnavailable", "JoinRecord", "NudgeClaim", "NudgeRecord",
-    "SchemaError", "SqlStore", "Stats", "Store", "open_store", "open_store_from",
+    "DELIVERIES", "OUTCOMES", "AuditEntry", "CrisisAlert", "DatabaseUnavailable", "JoinRecord", "NewNudge",
+    "NudgeClaim", "NudgeRecord",
+    "SchemaError", "SqlStore", "Stats", "Store", "StoreUnavailable", "open_store", "open_store_from",
 ]

@@ -23,24 +23,31 @@ import hashlib
 from collections.abc import AsyncIterator
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-if TYPE_CHECKING:
-    from peerbot.store.sql import SqlStore
+from peerbot.store.protocol import SchemaError
+
+__all__ = ["SchemaError", "check", "current", "head", "known", "upgrade"]
+
+
+class SqlStore(Protocol):
+    """What migrating needs of a store (``peerbot.store.sql.SqlStore`` has it), named here so
+    this module does not import the store that calls it."""
+
+    engine: AsyncEngine
+    schema: str | None
+    dialect: str
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: The revision describing the tables peerbot 0.1 made with ``create_all``.
 BASELINE = "0001"
-
-
-class SchemaError(Exception):
-    """The database schema does not match this peerbot: behind (in ``check`` mode) or ahead."""
 
 
 def _config(connection: Any = None) -> Config:

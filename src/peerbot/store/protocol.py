@@ -22,6 +22,18 @@ class ReadOnly(StoreUnavailable):
     """The database answers but will not take writes (a standby after a failover)."""
 
 
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached or refused us (the message never holds a password)."""
+
+
+class SchemaError(Exception):
+    """The database schema does not match this peerbot: behind (in ``check`` mode) or ahead."""
+
+
+class SettingTooLarge(ValueError):
+    """A moderator's setting does not fit the store; ``str()`` says why, for the moderator."""
+
+
 @dataclass(frozen=True, slots=True)
 class JoinRecord:
     id: int
@@ -42,6 +54,31 @@ class NudgeRecord:
     score: float
     threshold: float
     cues: tuple[str, ...]  # cue names only, never the words that triggered them
+
+
+@dataclass(frozen=True, slots=True)
+class NewNudge:
+    """A nudge to record: the member's message it answers and what the analyzer found
+    (category, score, the threshold it crossed, cue names), never the words."""
+
+    channel_id: str
+    member_id: str
+    message_id: str
+    at: datetime
+    category: str
+    score: float
+    threshold: float
+    cues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisAlert:
+    """Crisis support given for a member's message (in a channel, or a DM to peerbot)."""
+
+    channel_id: str
+    member_id: str
+    message_id: str
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,38 +189,15 @@ class Store(Protocol):
         ...
 
     async def record_nudge(
-        self,
-        community: Community,
-        *,
-        channel_id: str,
-        member_id: str,
-        message_id: str,
-        at: datetime,
-        category: str,
-        score: float,
-        threshold: float,
-        cues: tuple[str, ...],
-        cooldown: timedelta | None = None,
+        self, community: Community, nudge: NewNudge, *, cooldown: timedelta | None = None
     ) -> str | None:
         """Record a nudge and return its id; None when the message was already nudged or,
-        with ``cooldown``, when the member was nudged less than ``cooldown`` before ``at``
-        (shared by every process: the member's cooldown row is taken atomically)."""
+        with ``cooldown``, when the member was nudged less than ``cooldown`` before
+        ``nudge.at`` (shared by every process: the member's cooldown row is taken atomically)."""
         ...
 
     async def claim_nudge(
-        self,
-        community: Community,
-        *,
-        channel_id: str,
-        member_id: str,
-        message_id: str,
-        at: datetime,
-        category: str,
-        score: float,
-        threshold: float,
-        cues: tuple[str, ...],
-        cooldown: timedelta,
-        since: datetime,
+        self, community: Community, nudge: NewNudge, *, cooldown: timedelta, since: datetime
     ) -> NudgeClaim:
         """``record_nudge`` with ``cooldown``, atomically, plus the categories of the member's
         nudges since ``since`` (this one included)."""
@@ -195,9 +209,7 @@ class Store(Protocol):
 
     async def get_nudge(self, community: Community, nudge_id: str) -> NudgeRecord | None: ...
 
-    async def claim_crisis_alert(
-        self, community: Community, *, channel_id: str, member_id: str, message_id: str, at: datetime
-    ) -> bool:
+    async def claim_crisis_alert(self, community: Community, alert: CrisisAlert) -> bool:
         """Record a crisis alert for a message; False when it was already alerted."""
         ...
 

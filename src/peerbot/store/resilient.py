@@ -35,218 +35,62 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import inspect
-import itertools
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import text
 
 from peerbot.events import Community
-from peerbot.store.protocol import JoinRecord, NudgeClaim, NudgeRecord, ReadOnly, StoreUnavailable
-from peerbot.store.sql import describe_error, is_outage
+from peerbot.store.fallback import OFFLINE_PREFIX, Entry, Fallback
+from peerbot.store.faults import describe_error, is_outage
+from peerbot.store.protocol import (
+    AuditEntry,
+    CrisisAlert,
+    JoinRecord,
+    NewNudge,
+    NudgeClaim,
+    NudgeRecord,
+    ReadOnly,
+    Stats,
+    StoreUnavailable,
+)
+from peerbot.store.sql import SqlStore
 
-__all__ = ["ResilientStore", "StoreUnavailable", "is_outage"]
+__all__ = ["OFFLINE_PREFIX", "ResilientStore", "StoreUnavailable", "is_outage"]
 
 log = logging.getLogger("peerbot.store")
 T = TypeVar("T")
 
-#: Offline nudge ids are not digits, so the database never mistakes them for its own.
-OFFLINE_PREFIX = "offline-"
-
-
-@dataclass
-class _Entry:
-    kind: str  # event | join | nudge | crisis | feedback
-    community: Community
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-class _Memory:
-    """The fallback: the store's promises kept by this process alone, journaled."""
-
-    def __init__(self, owner: ResilientStore) -> None:
-        self.owner = owner
-        self.events: set[tuple[str, str]] = set()
-        self.members: set[tuple[str, str]] = set()
-        self.joins: dict[int, tuple[Community, _Entry]] = {}
-        self.nudges: dict[str, tuple[Community, NudgeRecord]] = {}
-        self.nudged: set[tuple[str, str]] = set()  # (community key, message id): also nudged while up
-        self.alerted: set[tuple[str, str]] = set()
-        self.last_nudge: dict[tuple[str, str], datetime] = {}
-        self._join_ids = itertools.count(-1, -1)
-        self._nudge_ids = itertools.count(1)
-
-    def remember(self, bucket: set[tuple[str, str]] | dict[Any, Any], key: Any, value: Any = None) -> None:
-        """Keep what the database decided while it was up, bounded (oldest forgotten)."""
-        if len(bucket) >= 50_000:
-            if isinstance(bucket, dict):
-                bucket.pop(next(iter(bucket)))
-            else:
-                bucket.pop()
-        if isinstance(bucket, dict):
-            bucket[key] = value
-        else:
-            bucket.add(key)
-
-    # -- the Store methods the engine uses ---------------------------------------------------
-
-    async def claim_event(self, community: Community, event_id: str, at: datetime) -> bool:
-        key = (community.key, event_id)
-        if key in self.events:
-            return False
-        self.events.add(key)
-        self.owner._journal_add(_Entry("event", community, {"event_id": event_id, "at": at}),
-                                undo=lambda: self.events.discard(key))
-        return True
-
-    def record_event(self, community: Community, event_id: str, at: datetime) -> None:
-        if (community.key, event_id) not in self.events:
-            self.events.add((community.key, event_id))
-            self.owner._journal_add(_Entry("event", community, {"event_id": event_id, "at": at}))
-
-    async def prune_events(self, before: datetime) -> int:
-        return 0
-
-    async def lock_community(self, community: Community, purpose: str) -> None:
-        return None  # one process, one event loop: the engine's steps do not interleave here
-
-    async def record_join(self, community: Community, member_id: str, at: datetime) -> JoinRecord:
-        returning = (community.key, member_id) in self.members
-        self.members.add((community.key, member_id))
-        join_id = next(self._join_ids)
-        entry = _Entry("join", community, {"member_id": member_id, "at": at, "greeted_at": None})
-        self.joins[join_id] = (community, entry)
-        self.owner._journal_add(entry)
-        return JoinRecord(id=join_id, member_id=member_id, joined_at=at, returning=returning, greeted_at=None)
-
-    async def joins_since(self, community: Community, since: datetime) -> list[JoinRecord]:
-        return [
-            JoinRecord(id=jid, member_id=e.data["member_id"], joined_at=e.data["at"], returning=False,
-                       greeted_at=e.data["greeted_at"])
-            for jid, (c, e) in sorted(self.joins.items(), reverse=True)
-            if c == community and e.data["at"] >= since
-        ]
-
-    async def mark_greeted(self, community: Community, join_id: int, at: datetime) -> bool:
-        found = self.joins.get(join_id)
-        if found is None or found[1].data["greeted_at"] is not None:
-            return False  # a join the database holds waits for it
-        found[1].data["greeted_at"] = at
-        return True
-
-    async def used_prompts(self, community: Community) -> list[tuple[str, int]]:
-        return []
-
-    async def claim_prompt(self, community: Community, local_date: str, prompt_id: str, cycle: int,
-                           at: datetime) -> bool:
-        # Raised, not False: the event's claim is undone with the unit, so the prompt is still
-        # due at the next tick (posted when the database is back, if still on time).
-        raise StoreUnavailable(f"the daily prompt for {community.key} on {local_date} waits for the database")
-
-    async def claim_nudge(self, community: Community, *, cooldown: timedelta, since: datetime,
-                          **fields: Any) -> NudgeClaim:
-        nudge_id = self._nudge(community, cooldown, fields)
-        if nudge_id is None:
-            return NudgeClaim(None)
-        recent = await self.nudges_since(community, fields["member_id"], since)
-        return NudgeClaim(nudge_id, tuple(n.category for n in recent))
-
-    async def record_nudge(self, community: Community, *, cooldown: timedelta | None = None,
-                           **fields: Any) -> str | None:
-        return self._nudge(community, cooldown, fields)
-
-    def _nudge(self, community: Community, cooldown: timedelta | None, fields: dict[str, Any]) -> str | None:
-        key, member, at = community.key, fields["member_id"], fields["at"]
-        if (key, fields["message_id"]) in self.nudged:
-            return None
-        last = self.last_nudge.get((key, member))
-        if cooldown is not None and last is not None and last > at - cooldown:
-            return None
-        nudge_id = f"{OFFLINE_PREFIX}{next(self._nudge_ids)}"
-        self.remember(self.nudged, (key, fields["message_id"]))
-        self.remember(self.last_nudge, (key, member), at)
-        record = NudgeRecord(id=nudge_id, channel_id=fields["channel_id"], member_id=member,
-                             message_id=fields["message_id"], created_at=at, category=fields["category"],
-                             score=fields["score"], threshold=fields["threshold"], cues=tuple(fields["cues"]))
-        self.nudges[nudge_id] = (community, record)
-        self.owner._journal_add(_Entry("nudge", community, {"offline_id": nudge_id, **fields}))
-        return nudge_id
-
-    async def nudges_since(self, community: Community, member_id: str, since: datetime) -> list[NudgeRecord]:
-        return [r for c, r in self.nudges.values() if c == community and r.member_id == member_id
-                and r.created_at >= since]
-
-    async def last_nudge_at(self, community: Community, member_id: str) -> datetime | None:
-        return self.last_nudge.get((community.key, member_id))
-
-    async def get_nudge(self, community: Community, nudge_id: str) -> NudgeRecord | None:
-        found = self.nudges.get(nudge_id)
-        return found[1] if found is not None and found[0] == community else None
-
-    async def claim_crisis_alert(self, community: Community, **fields: Any) -> bool:
-        key = (community.key, fields["message_id"])
-        if key in self.alerted:
-            return False
-        self.remember(self.alerted, key)
-        self.owner._journal_add(_Entry("crisis", community, dict(fields)))
-        return True
-
-    async def record_feedback(self, community: Community, nudge_id: str, member_id: str, verdict: str,
-                              at: datetime) -> None:
-        self.owner._journal_add(_Entry("feedback", community, {"nudge_id": nudge_id, "member_id": member_id,
-                                                                "verdict": verdict, "at": at}))
-
-    async def overrides(self, community: Community) -> dict[str, Any]:
-        return dict(self.owner._overrides.get(community.key, {}))
-
-    async def set_override(self, community: Community, key: str, value: Any, **_: Any) -> None:
-        raise StoreUnavailable("the database is unavailable right now, so nothing was changed; please try again "
-                               "in a few minutes")
-
-    async def audit_trail(self, community: Community, limit: int = 20) -> Any:
-        raise StoreUnavailable("the database is unavailable right now; please try again in a few minutes")
-
-    async def stats(self, community: Community, *args: Any, **kwargs: Any) -> Any:
-        raise StoreUnavailable("the database is unavailable right now; please try again in a few minutes")
-
-
-_DEFAULTS = {"settle_outcomes": 0}
-
 
 class ResilientStore:
-    """A ``Store`` that falls back to memory while its database is unreachable (see the
-    module's docstring). Methods it does not know are passed to the database; while it is
-    away they are skipped with a log line naming them (``claim_*`` answer False)."""
+    """A ``Store`` that falls back to memory while its database is unreachable or refuses
+    writes (see the module's docstring)."""
 
-    def __init__(self, store: Any, *, timeout: float = 10.0, retry_seconds: float = 5.0,
+    def __init__(self, store: SqlStore, *, timeout: float = 10.0, retry_seconds: float = 5.0,
                  journal_limit: int = 100_000) -> None:
         self.real = store
         self.timeout, self.retry_seconds, self.journal_limit = timeout, retry_seconds, journal_limit
         self.down = False
-        self._memory = _Memory(self)
-        self._journal: list[_Entry] = []
+        self._journal: list[Entry] = []
         self._overrides: dict[str, dict[str, Any]] = {}
+        self._memory = Fallback(self._journal_add, self._skip, lambda c: dict(self._overrides.get(c.key, {})))
         self._offline_ids: dict[str, str] = {}  # offline nudge id -> the database's
         self.dropped: Counter[str] = Counter()  # journal entries given up, by kind
         self.skipped: Counter[str] = Counter()  # calls not made while the database was away, by method
         self._probe: asyncio.Task[None] | None = None
         self._fallback = contextvars.ContextVar(f"peerbot-fallback-{id(self)}", default=False)
         self._in_unit = contextvars.ContextVar(f"peerbot-real-unit-{id(self)}", default=False)
-        self._staged: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar(
-            f"peerbot-staged-{id(self)}", default=None)
         # What the database decided inside the unit running now, remembered only once the unit
         # commits: a commit that fails (a full disk) must not leave memory believing a crisis
         # was alerted or a member seen, or the fallback would skip the alert and say "welcome back".
         self._on_commit: contextvars.ContextVar[list[Callable[[], None]] | None] = contextvars.ContextVar(
             f"peerbot-on-commit-{id(self)}", default=None)
         self._closing = False
-        if hasattr(store, "on_unwritten"):
-            store.on_unwritten = self._unwritten
+        store.on_unwritten = self._unwritten
 
     # -- routing ------------------------------------------------------------------------------
 
@@ -274,6 +118,10 @@ class ResilientStore:
         if self._probe is None or self._probe.done():
             self._probe = asyncio.get_running_loop().create_task(self._recover(), context=contextvars.Context())
 
+    def _skip(self, name: str) -> None:
+        self.skipped[name] += 1
+        log.warning("database unavailable: %s skipped (%d so far)", name, self.skipped[name])
+
     async def atomically(self, work: Callable[[], Awaitable[T]], *, attempts: int = 3) -> T:
         if self._fallback.get() or self._in_unit.get():
             return await work()  # nested: part of the outer unit
@@ -299,48 +147,16 @@ class ResilientStore:
                 self._in_unit.reset(token)
                 self._on_commit.reset(token_commit)
         # From scratch (the database's transaction was rolled back), and all or nothing: what
-        # the work journals is kept only if it completes.
-        staged: list[tuple[_Entry, Callable[[], None] | None]] = []
-        token, token_staged = self._fallback.set(True), self._staged.set(staged)
+        # the work does in memory, journal included, is kept only if it completes.
+        token = self._fallback.set(True)
         try:
-            result = await work()
-        except BaseException:
-            for _, undo in reversed(staged):
-                if undo is not None:
-                    undo()
-            raise
+            return await self._memory.atomically(work)
         finally:
             self._fallback.reset(token)
-            self._staged.reset(token_staged)
-        for entry, _ in staged:
-            self._journal_add(entry)
-        return result
 
-    def unit(self) -> Any:
+    def unit(self) -> AbstractAsyncContextManager[SqlStore]:
+        """The database's own unit, no fallback (``atomically`` is the one that goes on)."""
         return self.real.unit()
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self.real, name)
-        if not inspect.iscoroutinefunction(attr):
-            return attr
-
-        async def passed(*args: Any, **kwargs: Any) -> Any:
-            if not self._offline():
-                try:
-                    if self._in_unit.get():
-                        return await attr(*args, **kwargs)
-                    return await asyncio.wait_for(attr(*args, **kwargs), self.timeout)
-                except Exception as exc:
-                    if not is_outage(exc) or self._in_unit.get():
-                        raise
-                    self._lost(exc)
-            if name.startswith("claim_") and self._fallback.get():  # a claim waits: its unit is undone
-                raise StoreUnavailable(f"{name} waits for the database")
-            self.skipped[name] += 1
-            log.warning("database unavailable: %s skipped (%d so far)", name, self.skipped[name])
-            return False if name.startswith("claim_") else _DEFAULTS.get(name)
-
-        return passed
 
     def _remember(self, remember: Callable[[], None]) -> None:
         """Keep in memory what the database decided, once it is committed."""
@@ -350,10 +166,13 @@ class ResilientStore:
         else:
             remember()
 
-    # -- the Store methods the engine uses ------------------------------------------------------
+    # -- the Store methods ---------------------------------------------------------------------
+
+    async def lock_community(self, community: Community, purpose: str) -> None:
+        await self._call("lock_community", community, purpose)
 
     async def claim_event(self, community: Community, event_id: str, at: datetime) -> bool:
-        return await self._call("claim_event", community, event_id, at)
+        return bool(await self._call("claim_event", community, event_id, at))
 
     def record_event(self, community: Community, event_id: str, at: datetime) -> None:
         if self._offline():
@@ -371,61 +190,66 @@ class ResilientStore:
                 self._lost(StoreUnavailable("a batched write failed"))
 
     async def prune_events(self, before: datetime) -> int:
-        return await self._call("prune_events", before)
-
-    async def lock_community(self, community: Community, purpose: str) -> None:
-        await self._call("lock_community", community, purpose)
+        return int(await self._call("prune_events", before))
 
     async def record_join(self, community: Community, member_id: str, at: datetime) -> JoinRecord:
-        join = await self._call("record_join", community, member_id, at)
+        join: JoinRecord = await self._call("record_join", community, member_id, at)
         if join.id > 0:
-            self._remember(lambda: self._memory.remember(self._memory.members, (community.key, member_id)))
+            self._remember(lambda: self._memory.learn(self._memory.members, (community.key, member_id), at))
         return join
 
     async def joins_since(self, community: Community, since: datetime) -> list[JoinRecord]:
-        return await self._call("joins_since", community, since)
+        return list(await self._call("joins_since", community, since))
 
     async def mark_greeted(self, community: Community, join_id: int, at: datetime) -> bool:
         if join_id < 0 and not self._offline():  # made in memory, not yet written: greet it there
             return await self._memory.mark_greeted(community, join_id, at)
-        return await self._call("mark_greeted", community, join_id, at)
+        return bool(await self._call("mark_greeted", community, join_id, at))
 
     async def used_prompts(self, community: Community) -> list[tuple[str, int]]:
-        return await self._call("used_prompts", community)
+        return list(await self._call("used_prompts", community))
 
     async def claim_prompt(self, community: Community, local_date: str, prompt_id: str, cycle: int,
                            at: datetime) -> bool:
-        return await self._call("claim_prompt", community, local_date, prompt_id, cycle, at)
+        return bool(await self._call("claim_prompt", community, local_date, prompt_id, cycle, at))
 
-    async def claim_nudge(self, community: Community, **fields: Any) -> NudgeClaim:
-        claim = await self._call("claim_nudge", community, **fields)
+    async def claim_nudge(self, community: Community, nudge: NewNudge, *, cooldown: timedelta,
+                          since: datetime) -> NudgeClaim:
+        claim: NudgeClaim = await self._call("claim_nudge", community, nudge, cooldown=cooldown, since=since)
         if claim.nudge_id is not None and not claim.nudge_id.startswith(OFFLINE_PREFIX):
-            def remember() -> None:
-                self._memory.remember(self._memory.nudged, (community.key, fields["message_id"]))
-                self._memory.remember(self._memory.last_nudge, (community.key, fields["member_id"]), fields["at"])
-            self._remember(remember)
+            self._remember(lambda: self._learn_nudge(community, nudge))
         return claim
 
-    async def record_nudge(self, community: Community, **fields: Any) -> str | None:
-        return await self._call("record_nudge", community, **fields)
+    async def record_nudge(self, community: Community, nudge: NewNudge, *,
+                           cooldown: timedelta | None = None) -> str | None:
+        nudge_id: str | None = await self._call("record_nudge", community, nudge, cooldown=cooldown)
+        if nudge_id is not None and not nudge_id.startswith(OFFLINE_PREFIX) and cooldown is not None:
+            self._remember(lambda: self._learn_nudge(community, nudge))
+        return nudge_id
+
+    def _learn_nudge(self, community: Community, nudge: NewNudge) -> None:
+        self._memory.learn(self._memory.nudged, (community.key, nudge.message_id))
+        self._memory.learn(self._memory.cooldowns, (community.key, nudge.member_id), nudge.at)
 
     async def last_nudge_at(self, community: Community, member_id: str) -> datetime | None:
-        return await self._call("last_nudge_at", community, member_id)
+        found: datetime | None = await self._call("last_nudge_at", community, member_id)
+        return found
 
     async def nudges_since(self, community: Community, member_id: str, since: datetime) -> list[NudgeRecord]:
-        return await self._call("nudges_since", community, member_id, since)
+        return list(await self._call("nudges_since", community, member_id, since))
 
     async def get_nudge(self, community: Community, nudge_id: str) -> NudgeRecord | None:
         if nudge_id.startswith(OFFLINE_PREFIX):
             if nudge_id in self._offline_ids and not self._offline():
                 return await self._call("get_nudge", community, self._offline_ids[nudge_id])
             return await self._memory.get_nudge(community, nudge_id)
-        return await self._call("get_nudge", community, nudge_id)
+        found: NudgeRecord | None = await self._call("get_nudge", community, nudge_id)
+        return found
 
-    async def claim_crisis_alert(self, community: Community, **fields: Any) -> bool:
-        first = await self._call("claim_crisis_alert", community, **fields)
+    async def claim_crisis_alert(self, community: Community, alert: CrisisAlert) -> bool:
+        first = bool(await self._call("claim_crisis_alert", community, alert))
         if first and not self._offline():
-            self._remember(lambda: self._memory.remember(self._memory.alerted, (community.key, fields["message_id"])))
+            self._remember(lambda: self._memory.learn(self._memory.alerts, (community.key, alert.message_id)))
         return first
 
     async def record_feedback(self, community: Community, nudge_id: str, member_id: str, verdict: str,
@@ -438,7 +262,7 @@ class ResilientStore:
         await self._call("record_feedback", community, nudge_id, member_id, verdict, at)
 
     async def overrides(self, community: Community) -> dict[str, Any]:
-        found = await self._call("overrides", community)
+        found: dict[str, Any] = await self._call("overrides", community)
         if not self._offline():
             self._overrides[community.key] = dict(found)
         return found
@@ -447,19 +271,51 @@ class ResilientStore:
                            at: datetime) -> None:
         await self._call("set_override", community, key, value, actor_id=actor_id, at=at)
 
-    async def audit_trail(self, community: Community, limit: int = 20) -> Any:
-        return await self._call("audit_trail", community, limit)
+    async def audit_trail(self, community: Community, limit: int = 20) -> list[AuditEntry]:
+        return list(await self._call("audit_trail", community, limit))
 
-    async def stats(self, community: Community, *args: Any, **kwargs: Any) -> Any:
-        return await self._call("stats", community, *args, **kwargs)
+    async def stats(self, community: Community, since: datetime, until: datetime | None = None,
+                    settled_before: datetime | None = None) -> Stats:
+        found: Stats = await self._call("stats", community, since, until, settled_before)
+        return found
+
+    def count_message(self, community: Community, at: datetime, category: str) -> None:
+        self.real.count_message(community, at, category)  # kept by the database store until it writes
+
+    def count_reply(self, community: Community, parent_id: str) -> None:
+        self.real.count_reply(community, parent_id)
+
+    async def record_edit(self, community: Community, message_id: str, at: datetime, *, softened: bool,
+                          window: timedelta) -> bool:
+        return bool(await self._call("record_edit", community, message_id, at, softened=softened, window=window))
+
+    async def record_deletion(self, community: Community, message_id: str, at: datetime, *,
+                              window: timedelta) -> bool:
+        return bool(await self._call("record_deletion", community, message_id, at, window=window))
+
+    async def settle_outcomes(self, community: Community, now: datetime, window: timedelta) -> int:
+        return int(await self._call("settle_outcomes", community, now, window))
+
+    async def record_delivery(self, community: Community, what: str, ref: str, via: str,
+                              message_id: str | None = None) -> None:
+        await self._call("record_delivery", community, what, ref, via, message_id)
+
+    async def claim_digest(self, community: Community, week_end: str, at: datetime) -> bool:
+        return bool(await self._call("claim_digest", community, week_end, at))
+
+    async def last_activity(self, community: Community) -> datetime | None:
+        found: datetime | None = await self._call("last_activity", community)
+        return found
+
+    async def communities(self) -> list[tuple[str, str]]:
+        return list(await self._call("communities"))
+
+    async def drain(self) -> None:
+        await self.real.drain()
 
     # -- the journal ------------------------------------------------------------------------------
 
-    def _journal_add(self, entry: _Entry, undo: Callable[[], None] | None = None) -> None:
-        staged = self._staged.get()
-        if staged is not None:  # inside a unit running in memory: kept when it completes
-            staged.append((entry, undo))
-            return
+    def _journal_add(self, entry: Entry) -> None:
         self._journal.append(entry)
         if len(self._journal) > self.journal_limit:
             # Event ids matter least (a redelivered event with no action is simply analysed again).
@@ -520,29 +376,34 @@ class ResilientStore:
             else:
                 await conn.execute(text("SELECT 1"))
 
-    async def _replay(self, entry: _Entry) -> None:
+    async def _replay(self, entry: Entry) -> None:
         real, c, d = self.real, entry.community, entry.data
         if entry.kind == "event":
             await real.atomically(lambda: real.claim_event(c, d["event_id"], d["at"]))
         elif entry.kind == "join":
+            made = self._memory.join(d["join_id"])
+            if made is None:
+                raise ValueError("the join is no longer in memory")
+
             async def join() -> None:
-                record = await real.record_join(c, d["member_id"], d["at"])
-                if d["greeted_at"] is not None:
-                    await real.mark_greeted(c, record.id, d["greeted_at"])
+                record = await real.record_join(c, made.member_id, made.joined_at)
+                greeted = self._memory.join(d["join_id"])  # greeted meanwhile, maybe
+                if greeted is not None and greeted.greeted_at is not None:
+                    await real.mark_greeted(c, record.id, greeted.greeted_at)
             await real.atomically(join)
         elif entry.kind == "nudge":
-            fields = {k: v for k, v in d.items() if k != "offline_id"}
+            new: NewNudge = d["nudge"]
 
             async def nudge() -> str | None:
-                nudge_id = await real.record_nudge(c, cooldown=None, **fields)
+                nudge_id = await real.record_nudge(c, new, cooldown=None)
                 # the member's shared cooldown moves to this nudge unless a later one holds it
-                await real._take_cooldown(real._unit.get(), c, fields["member_id"], fields["at"], timedelta(0))
+                await real.take_cooldown(c, new.member_id, new.at, timedelta(0))
                 return nudge_id
             nudge_id = await real.atomically(nudge)
             if nudge_id is not None:
                 self._offline_ids[d["offline_id"]] = nudge_id
         elif entry.kind == "crisis":
-            await real.claim_crisis_alert(c, **d)
+            await real.claim_crisis_alert(c, d["alert"])
         elif entry.kind == "feedback":
             nudge_id = self._offline_ids.get(d["nudge_id"], d["nudge_id"])
             if nudge_id.startswith(OFFLINE_PREFIX):

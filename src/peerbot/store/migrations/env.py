@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from peerbot.store.sql import metadata
+from peerbot.store.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:
