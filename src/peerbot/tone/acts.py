@@ -101,6 +101,12 @@ CONDESCENSION: dict[str, float] = {
 }
 
 DISMISSAL: dict[str, float] = {
+    # Memes and one-liners.
+    r"(?:nobody|no one|noone) asked(?! (?:me|him|her|them|for help|about|if|whether|why|how))": 0.5,
+    r"take (?:several|a few|a|some|multiple) seats?": 0.55,
+    r"skill issue": 0.5,
+    r"(?:everyone|everybody|y'all|yall) say thank (?:u|you) to": 0.4,
+    r"(?:could've|could have|couldve) been an email": 0.45,
     r"(?:maybe |the |then )?(?:the )?problem is (?:you|u)\b": 0.55,
     r"(?:wanna|want to|gonna) (?:cry|whine|bitch|moan) about": 0.45,
     r"(?:somebody|someone) (?:tell|remind) (?:\w+) (?:that|the|his|her|it)": 0.35,
@@ -149,6 +155,15 @@ DISMISSAL: dict[str, float] = {
 }
 
 NAMED_SARCASM: dict[str, float] = {
+    r"thinks? (?:he|she|they|u|you) invented (?:\w+)": 0.5,
+    r"tell me (?:ur|you're|youre|you are|u r) (?:a |an )?[\w-]+ without telling me": 0.5,
+    r"another (?:[\w']+ )?trauma ?dump": 0.5,
+    r"(?:^|[.!?] )ok(?:ay)?,? ['\"][\w ]{3,20}['\"]": 0.45,
+    r"thought (?:that|this|it) was (?:deep|smart|clever|funny|profound|a good point)": 0.5,
+    r"day one (?:i guess|again|lol|lmao)": 0.5,
+    r"congrats on (?:ur|your|his|her) \d{2,}(?:th|st|nd|rd)": 0.45,
+    r"(?:rn|right now|be like|today|again|lately):? ?\U0001f921": 0.45,
+    r"(?:kinda |lowkey |pretty |real )?sus how": 0.5,
     # Blunt banter: mock renaming, the hero of every story, "real fair, chief".
     r"more like (?:[\w']+ ){0,2}of (?:nothing|nobody|the couch|the bar)": 0.45,
     r"(?:cool|great|oh good|wonderful|awesome|fantastic),? another (?:[\w-]+ )?(?:story|speech|lecture|rant|post|saga|war story) from": 0.5,
@@ -235,6 +250,10 @@ NAMED_SARCASM: dict[str, float] = {
 }
 
 PUTDOWNS: dict[str, float] = {
+    r"asleep at the wheel": 0.45,
+    r"what do (?:we|i) even (?:have|need|keep) (?:u|you|them|him|her) for": 0.55,
+    r"(?:ur|you're|youre|you are|u r) (?:literally |honestly |actually )?the reason (?:ppl|people|everyone|folks|members) (?:leave|left|quit|stop|stopped|mute)": 0.6,
+    r"(?:you|u) (?:always )?derail": 0.45,
     r"(?:a|an|such a|total|complete) liability": 0.5,
     r"(?:must be|must've been|gotta be) (?:deaf|blind|a saint|a masochist|a glutton for punishment)": 0.45,
     r"runs? (?:his|her|their|your|ur) mouth": 0.45,
@@ -350,6 +369,8 @@ RHETORICAL: dict[str, float] = {
 }
 
 GENERALISATION: dict[str, float] = {
+    r"(?:ppl|people|folks|members|y'all|yall) (?:in|of) (?:this|the) (?:group|chat|server|channel) (?:be|b) like": 0.45,
+    r"(?:this|that) (?:is|'s|s) why (?:nobody|no one|noone) (?:sits next to|talks to|invites|hangs out with|wants to sit with|likes) (?:him|her|them|you|u)": 0.55,
     r"half (?:of )?(?:you|u|y'all|yall)(?: \w+)?(?: in here| here)? (?:never|don't|dont|can't|cant|talk|think|are|act)": 0.45,
     r"(?:cuts?|cutting) every corner": 0.45,
     r"not surprised (?:the|that|\w+) (?:\w+ ){0,3}(?:failed|messed up|screwed up|got fired|got written up)": 0.4,
@@ -433,6 +454,10 @@ FEELING_ATTACKS: dict[str, float] = {
 }
 
 EXCLUSION: dict[str, float] = {
+    r"(?:would be|'d be|is) (?:\d+x|way|so much|ten times|100x|a lot) better (?:w/o|without) (?:a certain someone|certain people|some people|him|her|them|you|u)": 0.55,
+    r"a certain someone": 0.4,
+    r"who let (?:him|her|them|this (?:guy|girl|clown)|\w+) (?:back )?in": 0.5,
+    r"(?:hates?|can't stand|cant stand) (?:u|you)\b": 0.45,
     r"(?:don't|dont|do not|pls dont|please don't|plz dont) (?:invite|include|add|ask) (?:\w+) (?:to|in|into|for)": 0.45,
     r"(?:she's|he's|shes|hes|they're|theyre) (?:just )?a lot(?:,| and|\.|$)": 0.3,
     r"(?:quietly )?(?:left|leave|leaving) the (?:server|group|chat|channel) and (?:didn't|don't|never|not) come back": 0.6,

@@ -44,6 +44,7 @@ _LONG_POST = 280
 _CELEBRATION = re.compile(
     r"\b(?:proud of (?:you|u|ya)|happy (?:birthday|bday|anniversary|\d+|one|two|three|five|ten|first|1st)\b|congrats|congratulations|love (?:you|u|ya) (?:brother|bro|man|sis|sister)|well done,? (?:brother|bro|sis))"
 )
+_SELF_TALK = re.compile(r"\bme @ me\b|\bme to me\b|\bnote to self\b|\bme talking to myself\b|\bme to myself\b")
 _KIDDING = re.compile(r"(?<!not )(?<!not just )\b(?:just kidding|kidding|jk|j/k|just joking|/j|/jk|only joking)\b(?! (?:aside|around))")
 # A capitalised word said to someone: "Victor, you ...", "..., Lauren."
 _VOCATIVE = re.compile(
@@ -340,6 +341,10 @@ def analyze(text: str, *, threshold: float = DEFAULT_THRESHOLD, names: Iterable[
         # words wrapped around a celebration are affection.
         score *= 0.5
         tally.note("affectionate banter (a celebration)", (), -0.5)
+    if score > 0 and _SELF_TALK.search(body):
+        # "me @ me: why r u like this": the writer talking to themselves.
+        score *= 0.3
+        tally.note("the writer talking to themselves", (), -0.7)
     if score > 0 and _KIDDING.search(body):
         # In-group teasing that says it is a joke ("(kidding)", "jk").
         score *= 0.6
