@@ -31,7 +31,7 @@ TABLES = {
 BOUNDED = {"contempt", "addressed", "sarcasm", "gossip", "disagreement", *acts.FAMILIES}
 PATTERNS = [(name, p) for name, table in TABLES.items() for p in table]
 # The letters messages are made of, and the faces some patterns look for.
-ALPHABET = st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789 ',.!?-\"\U0001f60a\U0001f642\U0001f643\U0001f607")
+ALPHABET = st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789 ',.!?-\"\U0001f60a\U0001f642\U0001f643\U0001f607\U0001f921")
 
 
 @pytest.mark.parametrize("table,pattern", PATTERNS, ids=[f"{t}:{p[:40]}" for t, p in PATTERNS])
