@@ -22,6 +22,7 @@ from typing import Any
 import discord
 import pytest
 
+from timing import STARTUP_SECONDS
 from fakes.discord_server import MESSAGE_CONTENT, FakeDiscord, Session
 from peerbot.adapters.discord import DiscordAdapter, DiscordStartupError, invite_url
 from peerbot.engine import Engine
@@ -523,7 +524,7 @@ def test_peerbot_run_discord_as_a_separate_process(tmp_path):
         async with FakeDiscord() as fake:
             proc = _spawn_run(fake, tmp_path)
             try:
-                await fake.wait_ready(timeout=8)
+                await fake.wait_ready(timeout=STARTUP_SECONDS)
                 assert fake.commands[None][0]["name"] == "peerbot"  # synced on start
                 await fake.post("general", fake.alice, CRITICISM)
                 await fake.wait_until(lambda: fake.dm_messages(fake.alice), timeout=3)
@@ -539,7 +540,7 @@ def test_peerbot_run_discord_as_a_separate_process(tmp_path):
 
         async with FakeDiscord(allowed_privileged=0) as fake:
             proc = _spawn_run(fake, tmp_path)
-            out, err = await asyncio.to_thread(proc.communicate, timeout=10)
+            out, err = await asyncio.to_thread(proc.communicate, timeout=STARTUP_SECONDS)
             assert proc.returncode == 1
             assert "Traceback" not in err
             assert "MESSAGE CONTENT INTENT" in err and "SERVER MEMBERS INTENT" in err

@@ -24,6 +24,7 @@ import discord
 import pytest
 from aiohttp import web
 
+from timing import STARTUP_SECONDS
 from fakes.discord_server import FakeDiscord
 from fakes.slack_server import FakeSlack, event_callback, signed_headers
 from peerbot.adapters.slack import SlackAdapter
@@ -245,7 +246,7 @@ def test_sigterm_finishes_the_discord_actions_in_flight(tmp_path):
         async with FakeDiscord() as fake:
             proc = _spawn_run(fake, tmp_path)
             try:
-                await fake.wait_ready(timeout=8)
+                await fake.wait_ready(timeout=STARTUP_SECONDS)
                 mods = fake.channel("moderators").id
                 fake.delay_next("POST", r"/channels/\d+/messages", 1.0)  # the crisis DM is slow
                 mark = len(fake.calls)
@@ -311,7 +312,7 @@ def _free_port() -> int:
 
 
 async def _wait_healthy(http: aiohttp.ClientSession, port: int, proc: Any) -> None:
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + STARTUP_SECONDS
     while True:
         try:
             async with http.get(f"http://127.0.0.1:{port}/healthz") as r:

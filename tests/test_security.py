@@ -27,6 +27,7 @@ import discord
 import pytest
 
 from db_kit import PG_URL, Db, backend  # noqa: F401 - fixture
+from timing import STARTUP_SECONDS
 from fakes.discord_server import FakeDiscord
 from fakes.slack_server import FakeSlack, block_actions_body, event_callback, signed_headers, slash_command_body
 from peerbot.cli import main
@@ -171,7 +172,7 @@ def test_discord_session_leaves_no_message_text_in_the_database_or_any_log_line(
             proc = subprocess.Popen([sys.executable, "-m", "peerbot.cli", "run", "discord"], cwd=tmp_path, env=env,
                                     stdout=log_file, stderr=subprocess.STDOUT)
             try:
-                await fake.wait_ready(timeout=10)
+                await fake.wait_ready(timeout=STARTUP_SECONDS)
                 await fake.join(fake.add_user("newbie"))
                 first = await fake.post("general", fake.alice, TEXTS["criticism"])
                 await fake.post("general", fake.bob, TEXTS["struggle"])

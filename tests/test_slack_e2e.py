@@ -22,6 +22,7 @@ import pytest
 from aiohttp import web
 from pydantic import SecretStr
 
+from timing import STARTUP_SECONDS
 from fakes.slack_server import (
     FakeSlack,
     block_actions_body,
@@ -618,7 +619,7 @@ def test_peerbot_run_slack_http_mode_answers_signed_requests_from_another_proces
             url = f"http://127.0.0.1:{port}/slack/events"
             try:
                 async with aiohttp.ClientSession() as http:
-                    deadline = time.monotonic() + 8
+                    deadline = time.monotonic() + STARTUP_SECONDS
                     while True:
                         try:
                             async with http.get(f"http://127.0.0.1:{port}/healthz") as r:

@@ -15,6 +15,7 @@ import time
 import aiohttp
 
 from db_kit import pg_db  # noqa: F401 - fixture
+from timing import STARTUP_SECONDS
 from fakes.slack_server import FakeSlack, event_callback, signed_headers
 
 SECRET = "workers-signing-secret"
@@ -41,7 +42,7 @@ async def _start(env: dict[str, str], tmp_path) -> asyncio.subprocess.Process:
 async def _serving(proc: asyncio.subprocess.Process) -> None:
     """Wait for the worker's "serving" log line (it has migrated and is listening)."""
     while True:
-        line = await asyncio.wait_for(proc.stderr.readline(), 20)
+        line = await asyncio.wait_for(proc.stderr.readline(), STARTUP_SECONDS)
         assert line, "worker exited before serving"
         if b"peerbot serving Slack workspace" in line:
             return
@@ -88,11 +89,12 @@ def test_http_workers_on_one_port_share_postgresql_and_act_once(pg_db, tmp_path)
 
                 # Each event three times (Slack's retries), all at once.
                 await asyncio.gather(*(deliver(body, retry) for body in posts for retry in range(3)))
-                await fake.wait_for("chat.postEphemeral", 1, timeout=10)
+                # Generous: three processes share two CPUs with the rest of the suite.
+                await fake.wait_for("chat.postEphemeral", 1, timeout=STARTUP_SECONDS)
                 alerts = lambda: [c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == "C0MODS"]  # noqa: E731
-                await fake.wait_until(lambda: len(alerts()) >= 4, 10)
+                await fake.wait_until(lambda: len(alerts()) >= 4, STARTUP_SECONDS)
                 await fake.wait_until(lambda: any(c.args["channel"] == "C0WELCOME"
-                                                  for c in fake.calls_to("chat.postMessage")), 10)
+                                                  for c in fake.calls_to("chat.postMessage")), STARTUP_SECONDS)
                 await asyncio.sleep(0.5)  # anything extra would arrive now
                 assert [c.args["user"] for c in fake.calls_to("chat.postEphemeral")] == ["UALICE"]
                 assert len(alerts()) == 4

@@ -19,6 +19,19 @@ class BadInput(Exception):
     """Input the user must fix; printed as one line, exit code 2."""
 
 
+def parse_json_line(line: str | bytes, where: str) -> Any:
+    """One JSON value, or ``BadInput`` naming the line: also for input Python's JSON reader
+    cannot take (nesting deeper than its recursion limit, an integer over 4,300 digits)."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise BadInput(f"{where}: JSON nested too deeply") from None
+    except ValueError:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        raise BadInput(f"{where}: a number in it is too long") from None
+
+
 def _threshold(value: str) -> float:
     try:
         number = float(value)
@@ -59,10 +72,7 @@ def _analyze_jsonl(stream: IO[bytes], out: IO[str], threshold: float, source: st
             raise BadInput(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
         if not line.strip():
             raise BadInput(f'{where}: empty line (expected a JSON object with a "text" field)')
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        row = parse_json_line(line, where)
         if not isinstance(row, dict):
             raise BadInput(f"{where}: expected a JSON object, got {type(row).__name__}")
         text = row.get("text")
@@ -178,6 +188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # Every command validates all config files first, so mistakes surface at start-up.
         args.loaded = load_config(getattr(args, "config", None))
+        from peerbot.logs import quiet_libraries
+
+        quiet_libraries(args.loaded.settings.log_libraries)
         return args.handler(args)
     except ConfigError as exc:
         print(f"peerbot: config error: {exc}", file=sys.stderr)

@@ -335,7 +335,7 @@ async def cmd_test(engine: Engine, event: ModeratorCommand, rest: str) -> str:
 async def cmd_stats(engine: Engine, event: ModeratorCommand, rest: str) -> str:
     days = 7
     if rest:
-        if not rest.isdigit() or not 1 <= int(rest) <= 366:
+        if not (rest.isascii() and rest.isdigit()) or not 1 <= int(rest) <= 366:  # isdigit alone takes '²'
             raise CommandError("usage: stats [DAYS] (1 to 366)")
         days = int(rest)
     from peerbot.insight import stats_text

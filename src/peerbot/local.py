@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import re
 import sys
@@ -103,10 +104,35 @@ def cmd_config_check(args: argparse.Namespace, out: IO[str] | None = None) -> in
 # -- demo and chat -----------------------------------------------------------------------
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def sqlite_file_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be a SQLite database file peerbot creates or opens, or None."""
+    if path.is_dir():
+        return "is a folder, not a database file"
+    if not path.exists():
+        return None if path.parent.is_dir() else f"the folder {path.parent} does not exist"
+    try:
+        with open(path, "rb") as stream:
+            header = stream.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        return f"cannot read ({exc.strerror})"
+    if header and header != SQLITE_HEADER:
+        return "is not a SQLite database"
+    return None
+
+
 @contextmanager
 def _database(path: str | None) -> Iterator[str]:
     if path:
-        yield f"sqlite+aiosqlite:///{Path(path).expanduser().resolve()}"
+        from peerbot.cli import BadInput
+
+        resolved = Path(path).expanduser().resolve()
+        problem = sqlite_file_problem(resolved)
+        if problem:
+            raise BadInput(f"--db {path}: {problem}")
+        yield f"sqlite+aiosqlite:///{resolved}"
         return
     with tempfile.TemporaryDirectory(prefix="peerbot-demo-") as folder:
         yield f"sqlite+aiosqlite:///{Path(folder) / 'peerbot-demo.db'}"
@@ -202,7 +228,16 @@ CHAT_HELP = """Type a message to post it as the current member in the current ch
   /feedback helpful|not_helpful|why          answer the current member's last nudge
   /help               this help              /quit       leave"""
 
-_DURATION = re.compile(r"^(\d+)\s*([mhd])$")
+_DURATION = re.compile(r"^([0-9]+)\s*([mhd])$")
+#: The clock ticks every 15 minutes as it advances, so a long wait is slow; a month is plenty.
+LONGEST_WAIT = timedelta(days=31)
+
+
+def clean_text(text: str) -> str:
+    """``text`` with anything that is not a character (a lone surrogate, such as an undecodable
+    byte read with surrogateescape) replaced by U+FFFD: the words around it still count, so a
+    crisis message with a stray byte is still answered."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 async def play_chat(loaded: Loaded, url: str, stdin: IO[str], out: IO[str]) -> int:
@@ -213,7 +248,7 @@ async def play_chat(loaded: Loaded, url: str, stdin: IO[str], out: IO[str]) -> i
     c.printer.note(f"peerbot chat in {c.community.name}. You are {current} in #{channel}. /help for commands.")
     try:
         for raw in stdin:
-            line = raw.strip()
+            line = clean_text(raw).strip()
             if not line:
                 continue
             if not line.startswith("/"):
@@ -239,8 +274,11 @@ async def play_chat(loaded: Loaded, url: str, stdin: IO[str], out: IO[str]) -> i
                 c.printer.note(f"now in #{channel}")
             elif verb == "/wait" and _DURATION.match(rest):
                 amount, unit = _DURATION.match(rest).groups()  # type: ignore[union-attr]
-                step = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1)}[unit]
-                await c.advance(step * int(amount))
+                step = {"m": 1, "h": 60, "d": 24 * 60}[unit]
+                if int(amount) * step > LONGEST_WAIT / timedelta(minutes=1):
+                    c.printer.note(f"wait at most {LONGEST_WAIT.days}d at a time")
+                    continue
+                await c.advance(timedelta(minutes=int(amount) * step))
                 c.printer.note(f"clock: {c.now:%a %Y-%m-%d %H:%M}")
             elif verb == "/bot" and rest:
                 await c.command(current, rest)
@@ -255,7 +293,10 @@ async def play_chat(loaded: Loaded, url: str, stdin: IO[str], out: IO[str]) -> i
 
 def cmd_chat(args: argparse.Namespace) -> int:
     loaded = _loaded(args)
-    return _run(lambda url: play_chat(loaded, url, sys.stdin, sys.stdout), args.db)
+    # Undecodable bytes become U+FFFD instead of ending the chat (clean_text explains why).
+    buffer = getattr(sys.stdin, "buffer", None)
+    stdin = io.TextIOWrapper(buffer, encoding="utf-8", errors="replace") if buffer is not None else sys.stdin
+    return _run(lambda url: play_chat(loaded, url, stdin, sys.stdout), args.db)
 
 
 # -- replay ------------------------------------------------------------------------------
@@ -274,20 +315,32 @@ class Row:
     roles: frozenset[str]
 
 
-def read_history(stream: IO[str], source: str, zone: Any) -> list[Row]:
-    from peerbot.cli import BadInput
+#: Times replay accepts: far enough inside datetime's range that a minute or a day either
+#: side (cooldowns, local midnights) still fits.
+EARLIEST = datetime(1900, 1, 1)
+LATEST = datetime(9000, 12, 31)
+
+
+def read_history(stream: IO[bytes], source: str, zone: Any) -> tuple[list[Row], int]:
+    """The rows of a JSON Lines export, and how many lines held bytes that are not UTF-8 (read
+    as U+FFFD, so a crisis message with a stray byte still counts)."""
+    from peerbot.cli import BadInput, parse_json_line
 
     rows: list[Row] = []
     previous = datetime(2000, 1, 1, tzinfo=zone)
-    for number, line in enumerate(stream, start=1):
+    not_utf8 = 0
+    for number, raw in enumerate(stream, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            line = raw.decode("utf-8", "replace")
+            not_utf8 += 1
         if not line.strip():
             continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{source}: line {number}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        where = f"{source}: line {number}"
+        data = parse_json_line(line, where)
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-            raise BadInput(f"{source}: line {number}: expected an object with a string \"text\"")
+            raise BadInput(f"{where}: expected an object with a string \"text\"")
         stamp = data.get("time")
         if stamp is None:
             at = previous + timedelta(minutes=1)
@@ -295,13 +348,17 @@ def read_history(stream: IO[str], source: str, zone: Any) -> list[Row]:
             try:
                 at = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
             except ValueError:
-                raise BadInput(f"{source}: line {number}: \"time\" is not an ISO 8601 time") from None
+                raise BadInput(f"{where}: \"time\" is not an ISO 8601 time") from None
+            if not EARLIEST <= at.replace(tzinfo=None) <= LATEST:
+                raise BadInput(f"{where}: \"time\" must be between {EARLIEST:%Y} and {LATEST:%Y}")
             at = at if at.tzinfo else at.replace(tzinfo=zone)
         previous = at
         roles = data.get("roles") or []
-        rows.append(Row(number, data["text"], str(data.get("author", "unknown")),
+        if not isinstance(roles, list):
+            raise BadInput(f"{where}: \"roles\" must be a list of role names")
+        rows.append(Row(number, clean_text(data["text"]), str(data.get("author", "unknown")),
                         str(data.get("channel", "general")).lstrip("#"), at, frozenset(map(str, roles))))
-    return rows
+    return rows, not_utf8
 
 
 def replay_counts(
@@ -336,17 +393,17 @@ def cmd_replay(args: argparse.Namespace, out: IO[str] | None = None) -> int:
     loaded = _loaded(args)
     settings = loaded.settings.for_community(args.community) if args.community else loaded.settings.community
     try:
-        with open(args.file, encoding="utf-8") as stream:
-            rows = read_history(stream, args.file, settings.zone)
+        with open(args.file, "rb") as stream:
+            rows, not_utf8 = read_history(stream, args.file, settings.zone)
     except OSError as exc:
         raise BadInput(f"{args.file}: cannot read ({exc.strerror})") from None
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"{args.file}: not UTF-8 text ({exc.reason})") from None
     reports = {row.line: analyze(row.text, threshold=settings.nudges.threshold) for row in rows}
     crisis = [row.line for row in rows if reports[row.line].action == "crisis"]
     current = settings.nudges.threshold
     out.write(f"Replayed {len(rows)} messages from {args.file} "
               f"({len({r.author for r in rows})} authors, {len({r.channel for r in rows})} channels).\n")
+    if not_utf8:
+        out.write(f"Note: {not_utf8} line{'s' if not_utf8 != 1 else ''} held bytes that are not UTF-8; each such byte was read as U+FFFD.\n")
     out.write(f"Crisis support + moderator alert: {len(crisis)} messages"
               + (f" (lines {', '.join(map(str, crisis))})" if crisis and args.show else "") + "\n")
     nudged, skipped, which = replay_counts(rows, reports, settings, current)

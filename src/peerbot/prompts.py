@@ -47,6 +47,9 @@ def prompts_path(settings: Settings) -> tuple[Path, str]:
     found = settings.resolve_file(settings.prompts_file)
     if found is not None:
         return found, str(found)
+    if "prompts_file" in settings.model_fields_set:  # a community's own library: never swap it silently
+        raise ConfigError(settings.config_file or "settings", "prompts_file",
+                          f"file not found: {settings.prompts_file} (relative paths start at the config file's folder)")
     return packaged_defaults() / "prompts.toml", "shipped defaults/prompts.toml"
 
 

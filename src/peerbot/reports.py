@@ -61,11 +61,18 @@ def _days(value: str) -> int:
     return int(value)
 
 
+#: Dates the commands accept: a week and a year either side stay inside datetime's range.
+EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)
+
+
 def _date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date like 2025-06-02: {value!r}") from None
+    if not EARLIEST <= day <= LATEST:
+        raise argparse.ArgumentTypeError(f"a date from {EARLIEST} to {LATEST}, got {value}")
+    return day
 
 
 def _run(args: argparse.Namespace, work: Any) -> int:
@@ -74,9 +81,12 @@ def _run(args: argparse.Namespace, work: Any) -> int:
 
     settings = args.loaded.settings
     if args.db:
+        from peerbot.local import sqlite_file_problem
+
         path = Path(args.db).expanduser().resolve()
-        if not path.is_file():
-            raise BadInput(f"{args.db}: no such database file")
+        problem = sqlite_file_problem(path) or (None if path.is_file() else "no such database file")
+        if problem:
+            raise BadInput(f"{args.db}: {problem}")
         settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{path}",
                                                "database_schema": None})
 

@@ -23,23 +23,28 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from peerbot.errors import ConfigError
+from peerbot.templates import problem
+from peerbot.envvars import ENV_PREFIX, environment_settings, read_dotenv
 from peerbot.tone.report import DEFAULT_THRESHOLD
 
-ENV_PREFIX = "PEERBOT_"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
-class ConfigError(Exception):
-    """A configuration problem the user must fix: where, which key, why."""
-
-    def __init__(self, source: str, key: str, reason: str) -> None:
-        self.source, self.key, self.reason = source, key, reason
-        where = f"{source}: {key}" if key else source
-        super().__init__(f"{where}: {reason}")
+# Upper bounds on durations keep every date computed from them in range (1e20 minutes is not
+# a cooldown, it is an OverflowError waiting in the event loop).
+MINUTES_PER_YEAR = 366 * 24 * 60
 
 
 class _Strict(BaseModel):
@@ -92,8 +97,8 @@ class WelcomeSettings(_Strict):
     channel: str = "welcome"
     in_channel: bool = True
     privately: bool = True
-    burst_size: int = Field(default=3, ge=2)
-    burst_window_seconds: int = Field(default=60, ge=1)
+    burst_size: int = Field(default=3, ge=2, le=1000)
+    burst_window_seconds: int = Field(default=60, ge=1, le=86_400)
 
 
 class PromptSettings(_Strict):
@@ -101,7 +106,7 @@ class PromptSettings(_Strict):
     channel: str = "general"
     time: str = "09:00"
     weekdays: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS))
-    max_lateness_minutes: int = Field(default=90, ge=0)
+    max_lateness_minutes: int = Field(default=90, ge=0, le=1440)
 
     @field_validator("time")
     @classmethod
@@ -129,12 +134,12 @@ class PromptSettings(_Strict):
 class NudgeSettings(_Strict):
     enabled: bool = True
     threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
-    cooldown_minutes: int = Field(default=60, ge=0)
+    cooldown_minutes: int = Field(default=60, ge=0, le=MINUTES_PER_YEAR)
     # Built-in defaults equal the shipped config/peerbot.toml (tested), for minimal config files.
     exempt_roles: list[str] = Field(default_factory=lambda: ["moderator"])
     exempt_channels: list[str] = Field(default_factory=lambda: ["moderators"])
-    repeat_alert_count: int = Field(default=3, ge=0)  # 0 turns the moderator summary off
-    repeat_alert_window_hours: int = Field(default=24, ge=1)
+    repeat_alert_count: int = Field(default=3, ge=0, le=1000)  # 0 turns the moderator summary off
+    repeat_alert_window_hours: int = Field(default=24, ge=1, le=24 * 366)
     # How long a nudged message is watched for an edit or a deletion (its outcome).
     watch_minutes: int = Field(default=10, ge=1, le=1440)
 
@@ -179,6 +184,15 @@ class CommunitySettings(_Strict):
     channels: dict[str, ChannelOverride] = Field(default_factory=lambda: {"vent": ChannelOverride(nudges_enabled=False)})
     texts: dict[str, str] = Field(default_factory=dict)  # "welcome.channel" = "..." etc.
 
+    @field_validator("texts")
+    @classmethod
+    def _renderable(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, text in value.items():
+            reason = problem(key, text)
+            if reason is not None:
+                raise ValueError(f"text {key!r}: {reason}")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -201,14 +215,9 @@ class CommunitySettings(_Strict):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX,
-        env_nested_delimiter="__",
-        env_file=".env",
-        env_file_encoding="utf-8",
-        extra="forbid",
-        frozen=True,
-    )
+    # The environment and .env are read by load_settings, which knows which variable set what
+    # and can name it in errors; a Settings built directly takes only what it is given.
+    model_config = SettingsConfigDict(extra="forbid", frozen=True)
 
     database_url: str = "sqlite+aiosqlite:///./peerbot.db"
     # PostgreSQL only: keep peerbot's tables in this schema (its search_path).
@@ -224,6 +233,9 @@ class Settings(BaseSettings):
     # Moderators' changes made in another process are seen within this many seconds.
     settings_cache_seconds: float = Field(default=2.0, ge=0.0, le=300.0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Below WARNING, database and platform libraries log SQL parameters and request bodies,
+    # which can hold message text: they stay at WARNING unless this is set.
+    log_libraries: bool = False
     prompts_file: str = "prompts.toml"
     messages_file: str = "messages.toml"
     discord: DiscordSettings = DiscordSettings()
@@ -237,9 +249,16 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _supported_database(cls, value: str) -> str:
-        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError("use sqlite+aiosqlite:///FILE or postgresql+asyncpg://user:password@host/db")
-        return value
+        return check_database_url(value)
+
+    @field_serializer("database_url")
+    def _dump_masked(self, value: str) -> str:
+        # model_dump() and JSON of the settings are for showing; the password stays out.
+        return mask_url(value)
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            yield name, (mask_url(value) if name == "database_url" else value)
 
     @classmethod
     def settings_customise_sources(
@@ -250,8 +269,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # init kwargs carry the TOML data, so they rank below the environment.
-        return env_settings, dotenv_settings, init_settings
+        return (init_settings,)
 
     def for_community(self, key: str) -> CommunitySettings:
         """Effective settings for ``"platform:id"``: [community] with its overrides merged."""
@@ -332,6 +350,10 @@ def read_toml(path: Path, label: str) -> dict[str, Any]:
             return tomllib.load(stream)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(label, "", f"not valid TOML ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(label, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except RecursionError:
+        raise ConfigError(label, "", "not valid TOML (nested too deeply)") from None
     except OSError as exc:
         raise ConfigError(label, "", f"cannot read ({exc.strerror})") from None
 
@@ -352,43 +374,51 @@ def _has_key(data: Mapping[str, Any], loc: tuple[int | str, ...]) -> bool:
     return True
 
 
-def _env_name(loc: tuple[int | str, ...]) -> str:
-    return ENV_PREFIX + "__".join(str(part).upper() for part in loc)
-
-
-def _error_from(exc: ValidationError, data: Mapping[str, Any], label: str, prefix: tuple[str, ...] = ()) -> ConfigError:
+def _error_from(exc: ValidationError, data: Mapping[str, Any], label: str, origin: Mapping[tuple[str, ...], str],
+                prefix: tuple[str, ...] = ()) -> ConfigError:
     # Only the location and pydantic's message: input values may be secrets.
     first = exc.errors(include_input=False, include_url=False)[0]
-    loc = prefix + tuple(first["loc"])
+    loc = prefix + tuple(str(part) for part in first["loc"])
     reason = first["msg"]
     if first["type"] == "extra_forbidden":
         reason = "unknown key (check the spelling against the shipped config)"
-    if loc and _env_name(loc) in os.environ:  # the environment beats the file
-        return ConfigError(f"environment {_env_name(loc)}", _dotted(loc), reason)
-    nested = sorted(name for name in os.environ if loc and name.startswith(_env_name(loc) + "__"))
-    if nested:  # a whole section checked: its values may come from either place
-        where = f"environment {', '.join(nested)}"
-        return ConfigError(where if not _has_key(data, loc) else f"{label} with {where}", _dotted(loc), reason)
+    for end in range(len(loc), 0, -1):  # the variable that set this value, or a table above it
+        if loc[:end] in origin:
+            return ConfigError(origin[loc[:end]], _dotted(loc), reason)
+    below = sorted(where for path, where in origin.items() if loc and path[:len(loc)] == loc)
+    if below:  # a whole section checked: its values may come from either place
+        names = ", ".join(below)
+        return ConfigError(names if not _has_key(data, loc) else f"{label} with {names}", _dotted(loc), reason)
     return ConfigError(label, _dotted(loc), reason)
 
 
-def load_settings(config: str | None = None, environ: Mapping[str, str] | None = None) -> Settings:
-    """Read and validate everything; raise ``ConfigError`` on the first problem."""
+def load_settings(config: str | None = None, environ: Mapping[str, str] | None = None,
+                  dotenv: str | Path | None = ".env") -> Settings:
+    """Read and validate everything; raise ``ConfigError`` on the first problem.
+
+    Precedence, highest first: the environment, ``.env`` (in the working folder), the TOML file."""
     environ = os.environ if environ is None else environ
     path, label = find_config_file(config, environ)
     data = read_toml(path, label)
     data.pop("config_file", None)
+    dotenv_path = Path(dotenv) if dotenv else None
+    dotenv_values = read_dotenv(dotenv_path) if dotenv_path is not None and dotenv_path.is_file() else {}
+    from_env, origin = environment_settings(Settings, environ, dotenv_values, str(dotenv_path or ".env"))
+    file_data = data
+    data = deep_merge(data, from_env)
     try:
         settings = Settings(**data, config_file=str(path))
     except ValidationError as exc:
-        raise _error_from(exc, data, label) from None
+        raise _error_from(exc, file_data, label, origin) from None
     for key, overrides in settings.communities.items():
         if not re.fullmatch(r"[a-z]+:[^:\s]+", key):
             raise ConfigError(label, f"communities.{key}", "community keys look like \"discord:1234\" or \"slack:T0123\"")
+        if not isinstance(overrides, Mapping):
+            raise ConfigError(origin.get(("communities", key), label), f"communities.{key}", "expected a table")
         try:
             merge_community(settings.community, overrides)
         except ValidationError as exc:
-            raise _error_from(exc, data, label, ("communities", key)) from None
+            raise _error_from(exc, file_data, label, origin, ("communities", key)) from None
     return settings
 
 
@@ -411,6 +441,52 @@ def masked(settings: Settings) -> dict[str, Any]:
     return out
 
 
+#: sslmode values libpq accepts; asyncpg takes the same words as its ``ssl`` argument.
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
+def check_database_url(value: str) -> str:
+    """A supported database URL, with libpq's ``sslmode`` spelled as asyncpg's ``ssl``; raises
+    ``ValueError`` (never echoing the URL, which holds a password) for anything that would
+    only fail later, at connect time."""
+    if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise ValueError("use sqlite+aiosqlite:///FILE or postgresql+asyncpg://user:password@host/db")
+    if value.startswith("sqlite"):
+        return value
+    rest = value[len("postgresql+asyncpg://"):]
+    location, _, query = rest.partition("?")
+    netloc = location.split("/", 1)[0] if "@" not in location else location[location.rindex("@") + 1:].split("/", 1)[0]
+    hostport = netloc.rsplit("]", 1)[-1]  # [::1]:5432
+    for host in hostport.split(","):  # several hosts are allowed: host1:5432,host2:5433
+        if ":" in host:
+            port = host.rsplit(":", 1)[1]
+            if not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+                raise ValueError("the port in database_url must be a number from 1 to 65535")
+    if not query:
+        return value
+    params = []
+    for item in query.split("&"):
+        key, _, setting = item.partition("=")
+        if key == "sslmode":
+            if setting not in SSL_MODES:
+                raise ValueError(f"sslmode in database_url must be one of {', '.join(SSL_MODES)}")
+            item = f"ssl={setting}"  # asyncpg's name for it; SQLAlchemy passes query keys on as-is
+        params.append(item)
+    return f"postgresql+asyncpg://{location}?{'&'.join(params)}"
+
+
 def mask_url(url: str) -> str:
-    """Hide a password in a database URL (``postgresql://user:***@host/db``)."""
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1********@", url)
+    """Hide a password in a database URL: ``postgresql://user:********@host/db``. Everything
+    before the last ``@`` is the user part (a password may hold an unescaped ``@``), an empty
+    user included; a ``password=`` query parameter is hidden too."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    location, qsep, query = rest.partition("?")
+    if "@" in location and not location.startswith("/"):
+        userinfo, host = location.rsplit("@", 1)
+        user, colon, _ = userinfo.partition(":")
+        location = f"{user}:********@{host}" if colon else f"{userinfo}@{host}"
+    if qsep:
+        query = re.sub(r"(^|&)(password|passwd)=[^&]*", r"\1\2=********", query)
+    return f"{scheme}://{location}{qsep}{query}"

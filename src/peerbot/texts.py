@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import string
+import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from peerbot.settings import ConfigError, Settings, packaged_defaults, read_toml
+from peerbot.templates import problem, render
+
+log = logging.getLogger("peerbot.texts")
 
 REQUIRED = (
     "welcome.channel", "welcome.private", "welcome.back", "welcome.burst", "prompt.post",
@@ -19,14 +22,9 @@ REQUIRED = (
 )
 
 
-class _Keep(dict[str, Any]):
-    # An unknown placeholder stays visible rather than crashing a welcome.
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 def fill(template: str, **values: Any) -> str:
-    return string.Formatter().vformat(template, (), _Keep(values))
+    """Never raises: see ``peerbot.templates.render``."""
+    return render(template, values)
 
 
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -52,11 +50,26 @@ class Messages:
     cue_phrases: Mapping[str, str]
     category_phrases: Mapping[str, str]
     resources: tuple[Resource, ...]
+    #: The texts shipped with peerbot: what is sent when a configured text cannot render.
+    shipped: Mapping[str, str] = field(default_factory=dict)
 
     def get(self, key: str, replacements: Mapping[str, str] | None = None) -> str:
-        if replacements and key in replacements:
-            return replacements[key]
-        return self.texts[key]
+        """The text for ``key``: a community's replacement, else the configured text, else the
+        shipped one, whichever is first to render. Config check refuses texts that do not, but
+        a text can also arrive by other ways (a Messages built in code); a crisis reply must
+        go out whatever happened, so the fallback is logged loudly and never stops it."""
+        candidates = [("this community's [community.texts]", replacements.get(key) if replacements else None),
+                      ("messages.toml", self.texts.get(key)), ("the shipped messages.toml", self.shipped.get(key))]
+        found = [(source, text) for source, text in candidates if text is not None]
+        for source, text in found:
+            reason = problem(key, text)
+            if reason is None:
+                return text
+            log.error("text %s from %s cannot be rendered (%s); sending the next one in line instead",
+                      key, source, reason)
+        if not found:
+            raise KeyError(key)
+        return found[-1][1]  # rendered as best it can be (peerbot.templates.render)
 
 
 def parse_messages(data: Mapping[str, Any], label: str) -> Messages:
@@ -72,6 +85,11 @@ def parse_messages(data: Mapping[str, Any], label: str) -> Messages:
         if not isinstance(item, Mapping) or not all(isinstance(item.get(k), str) and item[k] for k in ("name", "how")):
             raise ConfigError(label, f"crisis.resources.{index}", "needs a name and a how (both text)")
         resources.append(Resource(item["name"], item["how"]))
+    for key, value in flat.items():
+        if isinstance(value, str):
+            reason = problem(key, value)
+            if reason is not None:
+                raise ConfigError(label, key, reason)
     nudge = data.get("nudge", {})
     return Messages(
         texts={key: value for key, value in flat.items() if isinstance(value, str)},
@@ -85,6 +103,11 @@ def messages_path(settings: Settings) -> tuple[Path, str]:
     found = settings.resolve_file(settings.messages_file)
     if found is not None:
         return found, str(found)
+    if "messages_file" in settings.model_fields_set:
+        # Never fall back to the shipped texts here: they would replace a community's own
+        # crisis resources without a word.
+        raise ConfigError(settings.config_file or "settings", "messages_file",
+                          f"file not found: {settings.messages_file} (relative paths start at the config file's folder)")
     return packaged_defaults() / "messages.toml", "shipped defaults/messages.toml"
 
 
@@ -94,9 +117,7 @@ def load_messages(settings: Settings) -> Messages:
     path, label = messages_path(settings)
     messages = parse_messages(read_toml(path, label), label)
     shipped = packaged_defaults() / "messages.toml"
-    if path.resolve() != shipped.resolve():
-        defaults = _flatten(read_toml(shipped, "shipped defaults/messages.toml"))
-        missing = {k: v for k, v in defaults.items() if isinstance(v, str) and k not in messages.texts}
-        if missing:
-            messages = replace(messages, texts={**missing, **messages.texts})
-    return messages
+    defaults = _flatten(read_toml(shipped, "shipped defaults/messages.toml"))
+    shipped_texts = {k: v for k, v in defaults.items() if isinstance(v, str)}
+    missing = {k: v for k, v in shipped_texts.items() if k not in messages.texts}
+    return replace(messages, texts={**missing, **messages.texts}, shipped=shipped_texts)
