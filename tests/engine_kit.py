@@ -23,6 +23,10 @@ MODS = Channel("c-mods", "moderators")
 
 _ids = itertools.count(1)
 
+#: Every engine make_engine built; the ``closing_engines`` fixture (conftest.py) closes their
+#: stores after each test, so none leaves a connection or pending writes behind.
+OPENED: list[Engine] = []
+
 
 def fresh(prefix: str = "ev") -> str:
     return f"{prefix}-{next(_ids)}"
@@ -36,7 +40,9 @@ async def make_engine(tmp_path: Path, *, analyze: Callable[..., ToneReport] | No
                       config: Settings | None = None, db: str = "peerbot.db") -> Engine:
     store = await open_store(f"sqlite+aiosqlite:///{tmp_path / db}")
     kwargs: dict[str, Any] = {} if analyze is None else {"analyze": analyze}
-    return Engine(store, config if config is not None else settings(), **kwargs)
+    engine = Engine(store, config if config is not None else settings(), **kwargs)
+    OPENED.append(engine)
+    return engine
 
 
 def member(member_id: str, *roles: str, name: str = "") -> Member:

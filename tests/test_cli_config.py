@@ -3,12 +3,7 @@ import pytest
 from peerbot.cli import main
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch, tmp_path):
-    for name in list(__import__("os").environ):
-        if name.startswith("PEERBOT_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 def test_config_check_prints_effective_config_with_secrets_masked(tmp_path, monkeypatch, capsys):

@@ -10,12 +10,7 @@ from peerbot.cli import main
 from peerbot.local import DEMO_TEXTS
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch, tmp_path):
-    for name in list(__import__("os").environ):
-        if name.startswith("PEERBOT_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 @pytest.fixture

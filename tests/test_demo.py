@@ -11,13 +11,12 @@ from peerbot.local import DEMO_TEXTS
 ROOT = Path(__file__).resolve().parents[1]
 
 
+pytestmark = pytest.mark.usefixtures("clean_env")
+
+
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch, tmp_path):
-    for name in list(__import__("os").environ):
-        if name.startswith("PEERBOT_"):
-            monkeypatch.delenv(name)
+def _no_colour_setting(monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.chdir(tmp_path)
 
 
 def test_demo_runs_from_anywhere_and_keeps_no_message_text(tmp_path, capsys):

@@ -1,11 +1,15 @@
 from datetime import timedelta
 
+import pytest
+
 from peerbot.actions import Post, ReplyToModerator
 
 from engine_kit import (
     COMMUNITY, GENERAL, T0, VENT, command, joined, kinds, make_engine, member, minutes, posted, report, scripted,
     settings,
 )
+
+pytestmark = pytest.mark.usefixtures("closing_engines")
 
 POLICY = scripted({"rude": report("criticism", 0.6, "nudge", ("insult",))})
 

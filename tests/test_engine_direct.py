@@ -3,12 +3,16 @@ a nudge. Uses the real analyzer on clear-cut texts and a real SQLite store."""
 
 from pathlib import Path
 
+import pytest
+
 from peerbot.actions import AlertModerators, CrisisSupport, PrivateMessage
 from peerbot.events import DirectMessage
 from peerbot.settings import Settings
 from peerbot.texts import load_messages
 
 from engine_kit import COMMUNITY, T0, fresh, kinds, make_engine, member, minutes, settings
+
+pytestmark = pytest.mark.usefixtures("closing_engines")
 
 CRISIS = "I want to kill myself tonight."
 CRITICISM = "You're so lazy and stupid, nobody cares about your posts."
@@ -58,7 +62,7 @@ async def test_without_moderator_alerts_the_member_still_gets_resources(tmp_path
 
 
 async def test_a_messages_file_from_an_older_release_gets_the_new_texts_from_the_shipped_file(tmp_path: Path):
-    shipped = (Path(__file__).resolve().parents[1] / "config" / "messages.toml").read_text()
+    shipped = (Path(__file__).resolve().parents[1] / "src" / "peerbot" / "defaults" / "messages.toml").read_text()
     old = shipped.split("# The answer to a private message")[0].replace("alert_private", "# alert_private")
     old += shipped[shipped.index("[moderation]"):]
     (tmp_path / "messages.toml").write_text(old.replace("Welcome back", "Good to see you back"))

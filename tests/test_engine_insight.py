@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy import text
 
 from db_kit import backend, make_store, pg_db  # noqa: F401 - fixtures
-import engine_kit
-from engine_kit import COMMUNITY, T0, command, joined, kinds, member, minutes, posted, report, scripted, settings
+from engine_kit import (
+    COMMUNITY, T0, command, joined, kinds, make_engine, member, minutes, posted, report, scripted, settings,
+)
 from peerbot.charts import DIGEST_SIZE, png_size
 from peerbot.engine import Engine
 from peerbot.events import Delivered, MessageDeleted, MessageEdited, NudgeFeedback
@@ -27,26 +28,6 @@ CRITICISM = "You're so lazy and stupid, nobody cares about your posts."
 SOFTENED = "I see this differently, and I'd like to hear more about what you meant."
 STILL_HARSH = "You're so lazy and stupid, nobody reads your posts anyway."
 NEW_YORK = ZoneInfo("America/New_York")
-
-
-@pytest.fixture(autouse=True)
-async def _close_stores(monkeypatch):
-    """Every engine's store is closed at the end (its counts written, no work left behind)."""
-    opened: list[Engine] = []
-
-    async def make(*args, **kwargs) -> Engine:
-        engine = await engine_kit.make_engine(*args, **kwargs)
-        opened.append(engine)
-        return engine
-
-    monkeypatch.setitem(globals(), "make_engine", make)
-    yield
-    for engine in opened:
-        await engine.store.close()
-
-
-async def make_engine(*args, **kwargs) -> Engine:  # replaced per test by _close_stores
-    return await engine_kit.make_engine(*args, **kwargs)
 
 
 def edited(message, text, at):

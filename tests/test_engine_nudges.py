@@ -3,12 +3,16 @@ policy tests (cooldowns, thresholds, exemptions) inject reports so they test pol
 
 from datetime import timedelta
 
+import pytest
+
 from peerbot.actions import AlertModerators, CrisisSupport, PrivateMessage, PrivateNudge
 from peerbot.events import MessageEdited, NudgeFeedback
 
 from engine_kit import (
     COMMUNITY, GENERAL, T0, VENT, kinds, make_engine, member, minutes, posted, report, scripted, settings,
 )
+
+pytestmark = pytest.mark.usefixtures("closing_engines")
 
 CRITICISM = "You're so lazy and stupid, nobody cares about your posts."
 CRISIS = "I want to kill myself."

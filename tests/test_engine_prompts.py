@@ -1,11 +1,15 @@
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from peerbot.actions import Post
 from peerbot.events import PromptDue
 from peerbot.scheduler import last_scheduled, next_scheduled, prompt_due
 
 from engine_kit import COMMUNITY, T0, make_engine, minutes, settings
+
+pytestmark = pytest.mark.usefixtures("closing_engines")
 
 # 09:00 New York on Monday 10 March 2025 (EDT) is 13:00 UTC.
 NINE = datetime(2025, 3, 10, 13, 0, tzinfo=UTC)

@@ -1,9 +1,13 @@
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from peerbot.actions import Post, PrivateMessage
 from peerbot.events import Member, MemberJoined
 
 from engine_kit import COMMUNITY, T0, joined, kinds, make_engine, minutes, settings
+
+pytestmark = pytest.mark.usefixtures("closing_engines")
 
 
 async def test_new_member_gets_channel_and_private_welcome_once(tmp_path):

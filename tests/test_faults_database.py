@@ -60,25 +60,9 @@ def schema():
     drop_schema(name)
 
 
-class Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(f"{record.levelname} {record.name}: {record.getMessage()}")
-
-
 @pytest.fixture
-def logs():
-    handler = Records()
-    root = logging.getLogger()
-    old = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    yield handler.lines
-    root.removeHandler(handler)
-    root.setLevel(old)
+def logs(log_lines):
+    return log_lines
 
 
 async def _rows(schema: str, sql: str) -> list[Any]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
 import os
 import signal
 import sys
@@ -55,26 +54,10 @@ def _restore_discord_endpoints():
     discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
 
 
-class Lines(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(f"{record.levelname} {record.name}: {record.getMessage()}")
-
-
 @pytest.fixture
-def logs():
-    handler = Lines()
-    root = logging.getLogger()
-    old = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    yield handler.lines
-    root.removeHandler(handler)
-    root.setLevel(old)
-    assert not [line for line in handler.lines if line.startswith("ERROR")], handler.lines
+def logs(log_lines):
+    yield log_lines
+    assert not [line for line in log_lines if line.startswith("ERROR")], log_lines
 
 
 # -- Slack ---------------------------------------------------------------------------------------

@@ -221,11 +221,7 @@ SECRETS = {
 }
 
 
-def test_config_check_and_config_errors_never_show_a_secret(tmp_path, monkeypatch, capsys):
-    for name in list(os.environ):
-        if name.startswith("PEERBOT_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+def test_config_check_and_config_errors_never_show_a_secret(clean_env, monkeypatch, capsys):
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("PEERBOT_DATABASE_URL", "postgresql+asyncpg://bot:db-pass-4242@db.example/peerbot")

@@ -12,12 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "src" / "peerbot" / "defaults"
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch, tmp_path):
-    for name in list(__import__("os").environ):
-        if name.startswith("PEERBOT_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)  # no ./config, no .env: the shipped defaults apply
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 def write(tmp_path, text, name="peerbot.toml"):
@@ -26,9 +21,24 @@ def write(tmp_path, text, name="peerbot.toml"):
     return str(path)
 
 
-@pytest.mark.parametrize("name", ["peerbot.toml", "prompts.toml", "messages.toml"])
-def test_editable_config_copies_match_the_shipped_defaults(name):
-    assert filecmp.cmp(ROOT / "config" / name, SHIPPED / name, shallow=False)
+def test_config_init_writes_the_shipped_files_to_edit_and_never_over_a_communitys_own(tmp_path, capsys):
+    from peerbot.cli import main
+
+    assert main(["config", "init"]) == 0
+    assert "Wrote peerbot.toml, messages.toml, prompts.toml to config/" in capsys.readouterr().out
+    for name in ("peerbot.toml", "prompts.toml", "messages.toml"):
+        assert filecmp.cmp(tmp_path / "config" / name, SHIPPED / name, shallow=False)
+    # ./config/peerbot.toml is read from now on, and the texts next to it
+    edited = (tmp_path / "config" / "messages.toml").read_text().replace("Peer-run warmline", "Harbor Warmline")
+    (tmp_path / "config" / "messages.toml").write_text(edited)
+    assert any(r.name == "Harbor Warmline" for r in load_config().messages.resources)
+    assert main(["config", "init"]) == 2
+    assert "config already has peerbot.toml, messages.toml, prompts.toml" in capsys.readouterr().err
+    assert "Harbor Warmline" in (tmp_path / "config" / "messages.toml").read_text()
+    assert main(["config", "init", "--force"]) == 0
+    assert filecmp.cmp(tmp_path / "config" / "messages.toml", SHIPPED / "messages.toml", shallow=False)
+    assert main(["config", "init", str(tmp_path / "elsewhere")]) == 0
+    assert "--config " + str(tmp_path / "elsewhere" / "peerbot.toml") in capsys.readouterr().out
 
 
 def test_shipped_defaults_load_with_no_config_anywhere():

@@ -105,6 +105,3 @@ class ReplyToModerator(Action):
     channel_id: str
     text: str
     ok: bool = True
-
-
-AnyAction = Post | PrivateMessage | PrivateNudge | CrisisSupport | AlertModerators | ReplyToModerator

@@ -14,23 +14,6 @@ EXIT_BEHIND = 1
 EXIT_FAILED = 3
 
 
-def register(commands: Any) -> None:
-    from peerbot.local import add_config_flag
-
-    db = commands.add_parser("db", help="the database schema: upgrade it, show its revision",
-                             description="Manage the schema of the database in database_url "
-                             "(PEERBOT_DATABASE_URL). Migrations ship inside peerbot.")
-    sub = db.add_subparsers(dest="db_command", metavar="SUBCOMMAND", required=True)
-    upgrade = sub.add_parser("upgrade", help="bring the schema to this peerbot's newest revision",
-                             description="Apply every migration the database lacks, in one transaction "
-                             "under a database lock (safe while other peerbot processes start).")
-    add_config_flag(upgrade)
-    upgrade.set_defaults(handler=cmd_upgrade)
-    status = sub.add_parser("status", help="show the database's revision; exit 1 when it is behind")
-    add_config_flag(status)
-    status.set_defaults(handler=cmd_status)
-
-
 def _run(args: argparse.Namespace, work: Any) -> int:
     from peerbot.store import DatabaseUnavailable, SchemaError
     from peerbot.store.sql import open_store

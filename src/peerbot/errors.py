@@ -1,4 +1,4 @@
-"""The error every configuration problem is reported as."""
+"""The errors a command reports as one line with exit status 2."""
 
 from __future__ import annotations
 
@@ -10,3 +10,7 @@ class ConfigError(Exception):
         self.source, self.key, self.reason = source, key, reason
         where = f"{source}: {key}" if key else source
         super().__init__(f"{where}: {reason}")
+
+
+class BadInput(Exception):
+    """Input the user must fix; printed as one line, exit code 2."""

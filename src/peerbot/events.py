@@ -180,7 +180,3 @@ class DirectMessage(Event):
     channel_id: str  # the private conversation
     message_id: str
     text: str
-
-
-AnyEvent = (MemberJoined | MessagePosted | MessageEdited | MessageDeleted | Delivered | PromptDue | DigestDue | Tick
-            | ModeratorCommand | NudgeFeedback)

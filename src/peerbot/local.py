@@ -1,11 +1,10 @@
-"""Commands that run peerbot locally: ``demo``, ``chat``, ``replay`` and ``config check``."""
+"""Commands that run peerbot locally: ``demo``, ``chat`` and ``replay``."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import io
-import json
 import re
 import sys
 import tempfile
@@ -22,83 +21,18 @@ from peerbot.engine import Engine
 from peerbot.events import Channel, Member
 from peerbot.nudges import decide_nudge
 from peerbot.config import Loaded, load_config
-from peerbot.prompts import prompts_path
-from peerbot.settings import CommunitySettings, masked
+from peerbot.errors import BadInput
+from peerbot.jsonlines import parse_json_line
+from peerbot.settings import CommunitySettings
 from peerbot.store import open_store
-from peerbot.texts import messages_path
 from peerbot.tone import ToneReport, analyze
 
 EXIT_OK = 0
 
 
-def add_config_flag(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
-    # SUPPRESS on subcommands keeps them from clobbering a top-level --config.
-    parser.add_argument(
-        "--config", metavar="FILE", default=None if top else argparse.SUPPRESS,
-        help="config file (default: $PEERBOT_CONFIG, ./config/peerbot.toml, or the shipped defaults)",
-    )
-
-
-def register(commands: Any) -> None:
-    """Add this module's subcommands to the CLI's subparsers."""
-    demo = commands.add_parser("demo", help="play a scripted community through the real engine",
-                               description="Play a scripted day in a small community through the real engine "
-                               "and store, with a simulated clock, and print what members and moderators see.")
-    demo.add_argument("--db", metavar="FILE", help="keep the demo's SQLite database here (default: a temporary file)")
-    add_config_flag(demo)
-    demo.set_defaults(handler=cmd_demo)
-
-    chat = commands.add_parser("chat", help="be a community in your terminal",
-                               description="Type as members of a local community; /help lists commands.")
-    chat.add_argument("--db", metavar="FILE", help="keep the chat's SQLite database here (default: temporary)")
-    add_config_flag(chat)
-    chat.set_defaults(handler=cmd_chat)
-
-    replay = commands.add_parser("replay", help="what would have been nudged in exported history",
-                                 description="Run exported history (JSON Lines with text, author, channel, "
-                                 "time) through the analyzer and policy, and print counts per category "
-                                 "and per threshold. Prints no message text.")
-    replay.add_argument("file", metavar="FILE.jsonl")
-    replay.add_argument("--community", metavar="PLATFORM:ID", default="",
-                        help="use this community's settings from the config (default: [community])")
-    replay.add_argument("--show", action="store_true", help="list the line numbers that would be nudged")
-    replay.add_argument("--chart", metavar="FILE.png",
-                        help="also draw the threshold sweep (nudges per category against the threshold) as a PNG")
-    add_config_flag(replay)
-    replay.set_defaults(handler=cmd_replay)
-
-    config = commands.add_parser("config", help="configuration tools")
-    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
-    check = config_commands.add_parser("check", help="validate and print the effective configuration",
-                                       description="Validate the config file, environment and data files; "
-                                       "print the effective configuration with secrets masked.")
-    add_config_flag(check)
-    check.set_defaults(handler=cmd_config_check)
-
-
 def _loaded(args: argparse.Namespace) -> Loaded:
     loaded = getattr(args, "loaded", None)
     return loaded if loaded is not None else load_config(getattr(args, "config", None))
-
-
-# -- config check ------------------------------------------------------------------------
-
-
-def cmd_config_check(args: argparse.Namespace, out: IO[str] | None = None) -> int:
-    out = out or sys.stdout
-    loaded = _loaded(args)
-    settings = loaded.settings
-    effective = masked(settings)
-    effective["communities"] = {
-        key: json.loads(settings.for_community(key).model_dump_json()) for key in settings.communities
-    }
-    out.write(f"config OK: {settings.config_file}\n")
-    out.write(f"messages: {messages_path(settings)[1]}\n")
-    themes = Counter(p.theme for p in loaded.prompts)
-    out.write(f"prompts: {prompts_path(settings)[1]} ({len(loaded.prompts)} prompts: "
-              + ", ".join(f"{t} {n}" for t, n in sorted(themes.items())) + ")\n")
-    out.write(json.dumps(effective, indent=2, default=str) + "\n")
-    return EXIT_OK
 
 
 # -- demo and chat -----------------------------------------------------------------------
@@ -126,8 +60,6 @@ def sqlite_file_problem(path: Path) -> str | None:
 @contextmanager
 def _database(path: str | None) -> Iterator[str]:
     if path:
-        from peerbot.cli import BadInput
-
         resolved = Path(path).expanduser().resolve()
         problem = sqlite_file_problem(resolved)
         if problem:
@@ -324,8 +256,6 @@ LATEST = datetime(9000, 12, 31)
 def read_history(stream: IO[bytes], source: str, zone: Any) -> tuple[list[Row], int]:
     """The rows of a JSON Lines export, and how many lines held bytes that are not UTF-8 (read
     as U+FFFD, so a crisis message with a stray byte still counts)."""
-    from peerbot.cli import BadInput, parse_json_line
-
     rows: list[Row] = []
     previous = datetime(2000, 1, 1, tzinfo=zone)
     not_utf8 = 0
@@ -387,8 +317,6 @@ def replay_counts(
 
 
 def cmd_replay(args: argparse.Namespace, out: IO[str] | None = None) -> int:
-    from peerbot.cli import BadInput
-
     out = out or sys.stdout
     loaded = _loaded(args)
     settings = loaded.settings.for_community(args.community) if args.community else loaded.settings.community
@@ -433,8 +361,6 @@ def write_sweep_chart(path: str, source: str, rows: list[Row], reports: dict[int
                       settings: CommunitySettings, out: IO[str]) -> None:
     """Nudges per category against the threshold, to a PNG: moderators choose by looking."""
     from peerbot.charts import png_size, sweep_chart
-    from peerbot.cli import BadInput
-
     counts: dict[str, list[int]] = {category: [] for category in NUDGE_ORDER}
     for threshold in CHART_SWEEP:
         nudged, _, _ = replay_counts(rows, reports, settings, threshold)
@@ -448,6 +374,3 @@ def write_sweep_chart(path: str, source: str, rows: list[Row], reports: dict[int
         raise BadInput(f"{path}: cannot write ({exc.strerror})") from None
     width, height = png_size(data)
     out.write(f"\nChart: {path} ({width}x{height} PNG, thresholds 0 to 1 in steps of 0.05)\n")
-
-
-__all__ = ["add_config_flag", "register"]

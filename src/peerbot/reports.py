@@ -10,73 +10,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
+
+from peerbot.errors import BadInput
 
 EXIT_OK = 0
 EXIT_NOTHING = 1
 
 
-def register(commands: Any) -> None:
-    from peerbot.local import add_config_flag
-
-    stats = commands.add_parser(
-        "stats", help="a community's figures for a period (aggregates only)",
-        description="Print a community's figures from the database: messages seen by tone, nudges and what "
-        "became of them, delivery, feedback, welcomes, prompts and replies, crisis alerts. No message "
-        "text, no ranking of members.")
-    _common(stats)
-    stats.add_argument("--days", type=_days, default=7, help="the period's length (default 7)")
-    stats.add_argument("--until", type=_date, metavar="YYYY-MM-DD",
-                       help="the period ends at the start of this local date (default: now, or the latest "
-                       "activity when that is older)")
-    add_config_flag(stats)
-    stats.set_defaults(handler=cmd_stats)
-
-    digest = commands.add_parser(
-        "digest", help="the weekly climate digest: its text, and its chart as a PNG",
-        description="Print a week's climate digest (figures against the week before) and draw its chart "
-        "(tone mix and nudge outcomes) to a PNG file, as the bot posts it to the moderators' channel.")
-    _common(digest)
-    digest.add_argument("--week-of", type=_date, metavar="YYYY-MM-DD",
-                        help="the digest week containing this local date (default: the week of the latest "
-                        "activity)")
-    digest.add_argument("--out", metavar="FILE.png", default="digest.png", help="where to write the chart "
-                        "(default: digest.png)")
-    add_config_flag(digest)
-    digest.set_defaults(handler=cmd_digest)
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="FILE", help="a SQLite database file (default: database_url from the config)")
-    parser.add_argument("--community", metavar="PLATFORM:ID",
-                        help="which community (default: the only one in the database)")
-    parser.add_argument("--name", help="the community's name for headings (default: its PLATFORM:ID)")
-
-
-def _days(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 366:
-        raise argparse.ArgumentTypeError("a number of days from 1 to 366")
-    return int(value)
-
-
-#: Dates the commands accept: a week and a year either side stay inside datetime's range.
-EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)
-
-
-def _date(value: str) -> date:
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date like 2025-06-02: {value!r}") from None
-    if not EARLIEST <= day <= LATEST:
-        raise argparse.ArgumentTypeError(f"a date from {EARLIEST} to {LATEST}, got {value}")
-    return day
-
-
 def _run(args: argparse.Namespace, work: Any) -> int:
-    from peerbot.cli import BadInput
     from peerbot.store import DatabaseUnavailable, SchemaError, open_store_from
 
     settings = args.loaded.settings
@@ -109,7 +53,6 @@ def _run(args: argparse.Namespace, work: Any) -> int:
 
 async def _community(store: Any, args: argparse.Namespace) -> Any:
     from peerbot.adapters.console import PLATFORM, ConsoleCommunity
-    from peerbot.cli import BadInput
     from peerbot.events import Community
 
     found = await store.communities()
@@ -161,7 +104,6 @@ def cmd_stats(args: argparse.Namespace, out: IO[str] | None = None) -> int:
 
 def cmd_digest(args: argparse.Namespace, out: IO[str] | None = None) -> int:
     from peerbot.charts import png_size
-    from peerbot.cli import BadInput
     from peerbot.insight import period_label
     from peerbot.scheduler import week_containing
 

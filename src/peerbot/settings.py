@@ -33,11 +33,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from peerbot.errors import ConfigError
 from peerbot.templates import problem
-from peerbot.envvars import ENV_PREFIX, environment_settings, read_dotenv
+from peerbot.envvars import environment_settings, read_dotenv
 from peerbot.tone.report import DEFAULT_THRESHOLD
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -135,7 +134,7 @@ class NudgeSettings(_Strict):
     enabled: bool = True
     threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
     cooldown_minutes: int = Field(default=60, ge=0, le=MINUTES_PER_YEAR)
-    # Built-in defaults equal the shipped config/peerbot.toml (tested), for minimal config files.
+    # Built-in defaults equal the shipped defaults/peerbot.toml (tested), for minimal config files.
     exempt_roles: list[str] = Field(default_factory=lambda: ["moderator"])
     exempt_channels: list[str] = Field(default_factory=lambda: ["moderators"])
     repeat_alert_count: int = Field(default=3, ge=0, le=1000)  # 0 turns the moderator summary off
@@ -214,10 +213,10 @@ class CommunitySettings(_Strict):
         return ChannelOverride()
 
 
-class Settings(BaseSettings):
+class Settings(BaseModel):
     # The environment and .env are read by load_settings, which knows which variable set what
     # and can name it in errors; a Settings built directly takes only what it is given.
-    model_config = SettingsConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     database_url: str = "sqlite+aiosqlite:///./peerbot.db"
     # PostgreSQL only: keep peerbot's tables in this schema (its search_path).
@@ -260,16 +259,14 @@ class Settings(BaseSettings):
         for name, value in super().__repr_args__():
             yield name, (mask_url(value) if name == "database_url" else value)
 
+    @model_validator(mode="before")
     @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings,)
+    def _no_env_file(cls, data: Any) -> Any:
+        # Settings(_env_file=None) meant "not from .env" when this was a pydantic-settings
+        # class; nothing here reads .env any more, so the argument is accepted and dropped.
+        if isinstance(data, dict) and "_env_file" in data:
+            data = {key: value for key, value in data.items() if key != "_env_file"}
+        return data
 
     def for_community(self, key: str) -> CommunitySettings:
         """Effective settings for ``"platform:id"``: [community] with its overrides merged."""

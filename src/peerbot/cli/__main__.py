@@ -1,0 +1,3 @@
+from peerbot.cli.main import main
+
+raise SystemExit(main())
