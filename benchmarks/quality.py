@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--errors", type=int, default=0, help="print up to N misjudged rows per file")
     parser.add_argument("--only", help="only files whose name contains this")
+    parser.add_argument("--kinds", action="store_true", help="also print none->nudge per kind of each file")
     args = parser.parse_args(argv)
 
     def peerbot(text: str) -> str:
@@ -80,6 +81,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"{path.stem:<18} {system:<10} {m['rows']:>6} {_fmt(m['precision']):>6} {_fmt(m['recall']):>6} "
                 f"{_fmt(m['f1']):>6} {_fmt(m['none_to_nudge']):>10} {_fmt(m['crisis_recall']):>10}"
             )
+        if args.kinds:
+            for kind in sorted({row["kind"] for row in rows}):
+                subset = [row for row in rows if row["kind"] == kind]
+                m = measure(subset, peerbot)
+                if m["none_to_nudge"] is not None:
+                    print(f"    kind {kind:<28} rows {m['rows']:>5}  none>nudge {m['none_to_nudge']:.3f}")
         if args.errors:
             shown = 0
             for row in rows:

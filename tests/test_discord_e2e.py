@@ -541,7 +541,7 @@ def test_peerbot_run_discord_as_a_separate_process(tmp_path):
         async with FakeDiscord(allowed_privileged=0) as fake:
             proc = _spawn_run(fake, tmp_path)
             out, err = await asyncio.to_thread(proc.communicate, timeout=STARTUP_SECONDS)
-            assert proc.returncode == 1
+            assert proc.returncode == 2
             assert "Traceback" not in err
             assert "MESSAGE CONTENT INTENT" in err and "SERVER MEMBERS INTENT" in err
 

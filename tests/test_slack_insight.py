@@ -25,7 +25,7 @@ def run(coro) -> None:
 
 
 async def figures(w):
-    return await w.workers[0].adapter.engine.stats(w.community, datetime(2000, 1, 1, tzinfo=UTC),
+    return await w.workers[0].adapter.runtime.engine.stats(w.community, datetime(2000, 1, 1, tzinfo=UTC),
                                                    datetime(2100, 1, 1, tzinfo=UTC), now=datetime.now(UTC))
 
 

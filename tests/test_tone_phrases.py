@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from peerbot.tone import acts
 from peerbot.tone import crisis_lexicon as cx
 from peerbot.tone import lexicon as lx
 from peerbot.tone.analyzer import _PHRASES
@@ -25,9 +26,12 @@ TABLES = {
     "recovery": cx.RECOVERY_MARKERS,
     "crisis": cx.CRISIS_PATTERNS,
     "help": lx.HELP_SEEKING,
+    **{family: table for family, (_, table) in acts.FAMILIES.items()},
 }
+BOUNDED = {"contempt", "addressed", "sarcasm", "gossip", "disagreement", *acts.FAMILIES}
 PATTERNS = [(name, p) for name, table in TABLES.items() for p in table]
-ALPHABET = st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789 ',.!?-")
+# The letters messages are made of, and the faces some patterns look for.
+ALPHABET = st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789 ',.!?-\"\U0001f60a\U0001f642\U0001f643\U0001f607\U0001f921")
 
 
 @pytest.mark.parametrize("table,pattern", PATTERNS, ids=[f"{t}:{p[:40]}" for t, p in PATTERNS])
@@ -36,9 +40,9 @@ ALPHABET = st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789 ',.!?-")
 def test_every_match_is_found_through_the_screen(table: str, pattern: str, data: st.DataObject) -> None:
     phrase = data.draw(st.from_regex(re.compile(pattern), fullmatch=True, alphabet=ALPHABET))
     text = f"so {phrase} ok"
-    expected = [m.group(0) for m in re.finditer(rf"(?<![\w'])(?:{pattern})(?![\w'])", text)] if table in {
-        "contempt", "addressed", "sarcasm", "gossip", "disagreement"
-    } else [m.group(0) for m in re.finditer(pattern, text)]
+    expected = [m.group(0) for m in re.finditer(rf"(?<![\w'])(?:{pattern})(?![\w'])", text)] if table in BOUNDED else [
+        m.group(0) for m in re.finditer(pattern, text)
+    ]
     if not expected:
         return  # drawn only where lookarounds see the string's own edges
     found = [m.group(0) for m, _ in _PHRASES.scan(text).matches(table, text)]
@@ -86,3 +90,18 @@ def test_every_shipped_pattern_is_screened() -> None:
     """A pattern with nothing literal to screen with runs on every message:
     one such edit to the lexicon would quietly slow the whole analyzer."""
     assert _PHRASES.unscreened == {}
+
+
+def test_the_shipped_phrase_screens_are_fresh() -> None:
+    """phrase_screens.json holds every pattern's stretch as screen_for spells it
+    today (after changing a pattern: peerbot.tone.analyzer.refresh_phrase_screens())."""
+    from peerbot.tone import analyzer
+    from peerbot.tone.phrases import read_screens, screen_for, screen_key
+
+    shipped = read_screens(analyzer.PHRASE_SCREENS)
+    bounded = set(analyzer._WHOLE_WORDS)
+    for name, table in analyzer._PHRASE_TABLES.items():
+        for pattern in table:
+            key = screen_key(pattern, name in bounded)
+            assert key in shipped, f"{name}: {pattern[:60]} is not in phrase_screens.json"
+            assert shipped[key] == screen_for(pattern, whole_words=name in bounded), pattern[:60]

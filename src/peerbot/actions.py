@@ -74,12 +74,15 @@ class PrivateNudge(Action):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CrisisSupport(Action):
     """Crisis and warmline resources, sent privately to the member. ``message_id`` is the
-    member's message (adapters report the delivery against it)."""
+    member's message (adapters report the delivery against it). ``unalerted_text`` is sent
+    instead of ``text`` when the accompanying moderator alert reached nobody: it does not
+    say that a moderator was told."""
 
     member_id: str
     channel_id: str
     text: str
     message_id: str = ""
+    unalerted_text: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,15 +1,26 @@
-"""Moderator commands, platform-neutral: adapters pass the command line and who asked."""
+"""Moderator commands, platform-neutral: each one declared once (``DECLARED``) with its typed
+arguments, who may run it and its help line; the help text, the dispatch below and the
+adapters' wiring (Discord's app commands, Slack's slash command) come from the declaration.
+
+Adapters pass the command line and who asked; platform mention formats (``<#C123|name>``,
+``<@&123>``) are turned into plain ids by the adapters, never parsed here.
+
+To add a command: declare it in ``DECLARED`` and write its handler (see README, "Adding a
+moderator command").
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import ValidationError
 
 from peerbot.actions import Action, ReplyToModerator
-from peerbot.events import Channel, ModeratorCommand
+from peerbot.events import Channel, Community, ModeratorCommand
 from peerbot.nudges import effective_threshold
 from peerbot.prompts import THEMES, choose_prompt
 from peerbot.scheduler import next_scheduled
@@ -19,25 +30,75 @@ from peerbot.store.sql import SettingTooLarge, setting_too_large
 from peerbot.texts import fill
 
 if TYPE_CHECKING:
-    from peerbot.engine import Engine
+    from peerbot.prompts import Prompt
+    from peerbot.settings import CommunitySettings, Settings
+    from peerbot.store import Stats, Store
+    from peerbot.texts import Messages
+    from peerbot.tone import ToneReport
 
-HELP = """peerbot commands (moderators):
-  settings                      show this community's effective settings
-  threshold VALUE [CHANNEL]     set the nudge threshold (0..1), for the community or one channel
-  threshold reset [CHANNEL]     go back to the config file's value
-  nudges on|off [CHANNEL]       turn nudges on or off, for the community or one channel
-  exempt channel|role NAME      never nudge in this channel / members with this role
-  unexempt channel|role NAME
-  schedule [HH:MM] [DAYS]       show, or set, the daily prompt time and days (e.g. mon,wed,fri)
-  channel [welcome|prompts|moderators] [CHANNEL|reset]
-                                show, or set, where welcomes, daily prompts and moderator alerts go
-  prompts list | preview [ID] | add THEME TEXT | remove ID
-  test TEXT                     explain what peerbot would do with TEXT (nothing is kept)
-  stats [DAYS]                  the community's figures for the last DAYS days (default 7): messages by
-                                tone, nudges and what became of them, feedback, welcomes, prompts and
-                                replies, crisis alerts; aggregates only
-  audit                         recent settings changes and who made them
-  help"""
+
+class CommandEngine(Protocol):
+    """What the commands need of the engine (the engine passes itself; no import of it here)."""
+
+    store: Store
+    settings: Settings
+    messages: Messages
+    prompts: tuple[Prompt, ...]
+
+    async def community_settings(self, community: Community) -> CommunitySettings: ...
+
+    async def set_override(self, community: Community, key: str, value: Any, *, actor_id: str,
+                           at: datetime) -> None: ...
+
+    async def library(self, community: Community) -> tuple[Prompt, ...]: ...
+
+    def report(self, text: str, threshold: float, names: Sequence[str] = ()) -> ToneReport: ...
+
+    async def stats(self, community: Community, since: datetime, until: datetime | None = None, *,
+                    now: datetime | None = None) -> Stats: ...
+
+
+Engine = CommandEngine
+Handler = Callable[[CommandEngine, ModeratorCommand, str], Awaitable[str]]
+
+ArgKind = Literal["number", "on_off", "channel", "channel_id", "role", "text", "int", "choice", "flag"]
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    """One typed argument. ``kind`` decides the platform's input (Discord's option type) and
+    how a value is written into the command line: ``number`` (``low``..``high``), ``int``,
+    ``on_off`` (yes/no, written on|off), ``channel`` (written ``#name``), ``channel_id``
+    (written as its id), ``role`` (its name), ``text`` (up to ``high`` characters), ``choice``
+    (one of ``choices``: (label, value) pairs), ``flag`` (yes/no, written as the argument's
+    name when yes). ``prefix`` is written before the value ("role", "channel")."""
+
+    name: str
+    kind: ArgKind
+    help: str = ""
+    required: bool = False
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+    default: Any = None
+    prefix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A moderator command: its words (``"prompts add"``), the help line (``usage`` and
+    ``summary``), Discord's short ``description``, its typed ``args`` and its handler, which
+    gets the rest of the command line. ``moderators`` False: anyone may run it (help)."""
+
+    name: str
+    usage: str
+    summary: str
+    description: str
+    handler: Handler | None
+    args: tuple[Arg, ...] = ()
+    aliases: tuple[str, ...] = ()
+    moderators: bool = True
+    more_help: tuple[tuple[str, str], ...] = ()
 
 
 class CommandError(Exception):
@@ -60,24 +121,16 @@ def _parse_threshold(value: str) -> float:
     return number
 
 
-# A channel as platforms write it in a command: Discord <#123>, Slack <#C123|name> or <#C123>.
-_CHANNEL_MENTION = re.compile(r"<#([A-Za-z0-9_-]+)(?:\|[^>]*)?>")
-# A role or user group: Discord <@&123>, Slack <!subteam^S123|@handle> or <!subteam^S123>.
-_ROLE_MENTION = re.compile(r"<(?:@&|!subteam\^)([A-Za-z0-9]+)(?:\|[^>]*)?>")
-
-
 def _channel_key(name: str) -> str:
-    """A channel given by name (with or without #), by id, or as a platform mention (-> its id)."""
-    mention = _CHANNEL_MENTION.fullmatch(name.strip())
-    key = mention.group(1) if mention else name.strip().lstrip("#")
+    """A channel given by name (with or without #) or by id (adapters turn mentions into ids)."""
+    key = name.strip().lstrip("#")
     if not key or "." in key or any(c.isspace() or c in "<>|" for c in key):
         raise CommandError(f"not a channel name or id: {name!r}")
     return key
 
 
 def _role_key(name: str) -> str:
-    mention = _ROLE_MENTION.fullmatch(name.strip())
-    return mention.group(1) if mention else name.strip().lstrip("@")
+    return name.strip().lstrip("@")
 
 
 def channel_ref(value: str) -> str:
@@ -112,7 +165,8 @@ async def _set(engine: Engine, event: ModeratorCommand, key: str, value: Any, **
 async def run_command(engine: Engine, event: ModeratorCommand) -> list[Action]:
     words = event.text.strip().split()
     name = words[0].lower() if words else "help"
-    if name == "help":
+    declared = BY_NAME.get(name)
+    if declared is not None and not declared.moderators:
         return _reply(event, HELP)
     if not event.is_moderator:
         settings = await engine.community_settings(event.community)
@@ -355,18 +409,120 @@ async def cmd_audit(engine: Engine, event: ModeratorCommand, rest: str) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = {
-    "settings": cmd_settings,
-    "show": cmd_settings,
-    "threshold": cmd_threshold,
-    "nudges": cmd_nudges,
-    "exempt": cmd_exempt,
-    "unexempt": cmd_unexempt,
-    "schedule": cmd_schedule,
-    "channel": cmd_channel,
-    "channels": cmd_channel,
-    "prompts": cmd_prompts,
-    "test": cmd_test,
-    "stats": cmd_stats,
-    "audit": cmd_audit,
-}
+_PURPOSES = (("welcomes", "welcome"), ("daily prompts", "prompts"), ("moderator alerts", "moderators"))
+
+#: Every moderator command, once. The help text, the dispatch, Discord's ``/peerbot`` app
+#: commands and Slack's ``/peerbot`` text all come from here.
+DECLARED: tuple[Command, ...] = (
+    Command("settings", "settings", "show this community's effective settings",
+            "Show peerbot's settings for this server", cmd_settings, aliases=("show",)),
+    Command("threshold", "threshold VALUE [CHANNEL]",
+            "set the nudge threshold (0..1), for the community or one channel",
+            "Set the nudge threshold (0-1; higher = fewer nudges)", cmd_threshold,
+            args=(Arg("value", "number", "0 to 1", required=True, low=0.0, high=1.0),
+                  Arg("channel", "channel", "only in this channel (default: everywhere)")),
+            more_help=(("threshold reset [CHANNEL]", "go back to the config file's value"),)),
+    Command("nudges", "nudges on|off [CHANNEL]", "turn nudges on or off, for the community or one channel",
+            "Turn nudges on or off, everywhere or in one channel", cmd_nudges,
+            args=(Arg("enabled", "on_off", required=True), Arg("channel", "channel"))),
+    Command("exempt", "exempt channel|role NAME", "never nudge in this channel / members with this role",
+            "Never nudge members with a role, or in a channel", cmd_exempt,
+            args=(Arg("role", "role", prefix="role"), Arg("channel", "channel", prefix="channel"))),
+    Command("unexempt", "unexempt channel|role NAME", "", "Remove a role or channel exemption", cmd_unexempt,
+            args=(Arg("role", "role", prefix="role"), Arg("channel", "channel", prefix="channel"))),
+    Command("schedule", "schedule [HH:MM] [DAYS]",
+            "show, or set, the daily prompt time and days (e.g. mon,wed,fri)",
+            "Show, or change, when the daily prompt is posted", cmd_schedule,
+            args=(Arg("time", "text", "24-hour local time, e.g. 09:00"),
+                  Arg("weekdays", "text", "e.g. mon,wed,fri (or daily)"))),
+    Command("channel", "channel [welcome|prompts|moderators] [CHANNEL|reset]",
+            "show, or set, where welcomes, daily prompts and moderator alerts go",
+            "Show, or change, where welcomes, prompts or moderator alerts go", cmd_channel, aliases=("channels",),
+            args=(Arg("purpose", "choice", "what goes there (default: show all three)", choices=_PURPOSES),
+                  Arg("reset", "flag", "go back to the config file's channel", default=False),
+                  Arg("channel", "channel_id", "the channel to use"))),
+    Command("prompts list", "prompts list | preview [ID] | add THEME TEXT | remove ID",
+            "the encouragement prompt library", "List the prompts", cmd_prompts),
+    Command("prompts add", "", "", "Add a prompt", cmd_prompts,
+            args=(Arg("theme", "choice", required=True, choices=tuple((t, t) for t in THEMES[:25])),
+                  Arg("text", "text", required=True, high=500))),
+    Command("prompts remove", "", "", "Remove a prompt by id", cmd_prompts,
+            args=(Arg("prompt_id", "text", required=True),)),
+    Command("prompts preview", "", "", "Show the next prompt (or one by id) without posting it", cmd_prompts,
+            args=(Arg("prompt_id", "text"),)),
+    Command("test", "test TEXT", "explain what peerbot would do with TEXT (nothing is kept)",
+            "See what peerbot's analyzer makes of a text (only you see it)", cmd_test,
+            args=(Arg("text", "text", required=True, high=2000),)),
+    Command("stats", "stats [DAYS]",
+            "the community's figures for the last DAYS days (default 7): messages by tone, nudges and what "
+            "became of them, feedback, welcomes, prompts and replies, crisis alerts; aggregates only",
+            "Nudges, alerts, welcomes, prompts and feedback, in numbers", cmd_stats,
+            args=(Arg("days", "int", low=1, high=366, default=7),)),
+    Command("help", "help", "", "What each peerbot command does", None, moderators=False),
+    Command("audit", "audit", "recent settings changes and who made them", "Recent settings changes", cmd_audit),
+)
+
+#: First word -> declaration (subcommands share their first word's handler).
+BY_NAME: dict[str, Command] = {}
+for _command in DECLARED:
+    for _word in (_command.name.split()[0], *_command.aliases):
+        BY_NAME.setdefault(_word, _command)
+#: First word -> handler, for every word a moderator may type.
+COMMANDS: dict[str, Handler] = {word: c.handler for word, c in BY_NAME.items() if c.handler is not None}
+
+
+def _help_text(commands: Sequence[Command]) -> str:
+    lines = ["peerbot commands (moderators):"]
+    for command in commands:
+        entries = ((command.usage, command.summary), *command.more_help)
+        for usage, summary in entries:
+            if not usage:
+                continue
+            if not summary:
+                lines.append(f"  {usage}")
+            elif len(usage) <= 29:
+                lines.append(f"  {usage:<29} {_wrap(summary)}")
+            else:
+                lines.append(f"  {usage}\n{' ' * 32}{_wrap(summary)}")
+    return "\n".join(lines)
+
+
+def _wrap(text: str, width: int = 70) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return ("\n" + " " * 32).join(lines)
+
+
+HELP = _help_text(DECLARED)
+
+
+def command_line(command: Command, values: dict[str, Any]) -> str:
+    """The command line for typed values (as an adapter got them from a platform's form):
+    what a moderator would type."""
+    parts = [command.name]
+    for arg in command.args:
+        value = values.get(arg.name, arg.default)
+        if value is None:
+            continue
+        if arg.kind == "flag":
+            if value:
+                parts.append(arg.name)
+            continue
+        if arg.kind == "on_off":
+            text = "on" if value else "off"
+        elif arg.kind == "number":
+            text = f"{float(value):g}"
+        elif arg.kind == "channel":
+            text = f"#{value}"
+        else:
+            text = str(value)
+        parts += [arg.prefix, text] if arg.prefix else [text]
+        if arg.prefix:
+            break  # one of exempt's role or channel: the first given
+    return " ".join(parts)

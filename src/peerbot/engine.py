@@ -54,7 +54,7 @@ from peerbot.events import (
     Tick,
 )
 from peerbot.commands import run_command
-from peerbot.nudges import NudgeDecision, crisis_text, decide_nudge, effective_threshold, nudge_text, why_text
+from peerbot.nudges import NudgeDecision, crisis_texts, decide_nudge, effective_threshold, nudge_text, why_text
 from peerbot.prompts import Prompt, choose_prompt, community_library, load_prompts
 from peerbot.scheduler import digest_due, local_midnight, prompt_due
 from peerbot.settings import LIBRARY_PREFIX, CommunitySettings, Settings, merge_community, nest
@@ -62,7 +62,7 @@ from peerbot.store import CrisisAlert, NewNudge, Stats, Store, StoreUnavailable
 from peerbot.texts import Messages, fill, load_messages
 from peerbot.tone import ToneReport
 from peerbot.tone import analyze as default_analyze
-from peerbot.welcome import burst_text, welcome_text
+from peerbot.welcome import burst_text, welcome_text, welcomes_joins_of
 
 Analyzer = Callable[..., ToneReport]
 log = logging.getLogger("peerbot.engine")
@@ -160,6 +160,9 @@ class Engine:
                 return []
             if isinstance(event, DigestDue):
                 return await self._on_digest_due(event)
+            if isinstance(event, MemberJoined) and event.channel is not None and not welcomes_joins_of(
+                    await self.community_settings(event.community), event.channel):
+                return []  # not claimed: the member's join of the community may still come
             handler = self._handler(event)
             if handler is None:
                 log.warning("unknown event type %s ignored", type(event).__name__)
@@ -443,7 +446,7 @@ class Engine:
             return []
         actions: list[Action] = [CrisisSupport(
             community=event.community, member_id=event.author.id, channel_id=event.channel.id,
-            text=crisis_text(self.messages, settings, event.author.id), message_id=event.message_id,
+            message_id=event.message_id, **crisis_texts(self.messages, settings, event.author.id),
         )]
         if settings.crisis.alert_moderators:
             text = fill(
@@ -557,7 +560,7 @@ class Engine:
             return []
         actions: list[Action] = [CrisisSupport(
             community=event.community, member_id=author.id, channel_id=event.channel_id,
-            text=crisis_text(self.messages, settings, author.id), message_id=event.message_id,
+            message_id=event.message_id, **crisis_texts(self.messages, settings, author.id),
         )]
         if settings.crisis.alert_moderators:
             text = fill(self.messages.get("crisis.alert_private", settings.texts), member=f"<@{author.id}>")

@@ -65,7 +65,12 @@ class Event:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MemberJoined(Event):
+    """A member joined the community; ``channel`` when the platform reports joining a channel
+    (Slack's ``member_joined_channel``): the engine welcomes those only in the welcome
+    channel."""
+
     member: Member
+    channel: Channel | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

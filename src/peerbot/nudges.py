@@ -101,8 +101,27 @@ def why_text(messages: Messages, settings: CommunitySettings, category: str, cue
     return fill(messages.get("nudge.why", settings.texts), noticed=noticed_phrase(messages, category, cue_names))
 
 
-def crisis_text(messages: Messages, settings: CommunitySettings, member_id: str) -> str:
+#: The closing when no moderator was told, for texts built without the shipped file.
+UNALERTED_CLOSING = "If you are in immediate danger, call 911."
+
+
+def crisis_text(messages: Messages, settings: CommunitySettings, member_id: str, *, told: bool = True) -> str:
+    """The crisis resources; the closing says a moderator was told only when ``told``."""
     lines = [fill(messages.get("crisis.message", settings.texts), member=f"<@{member_id}>")]
     lines += [f"- {r.name}: {r.how}" for r in messages.resources]
-    lines.append(fill(messages.get("crisis.closing", settings.texts), member=f"<@{member_id}>"))
+    key = "crisis.closing" if told else "crisis.closing_unalerted"
+    try:
+        closing = messages.get(key, settings.texts)
+    except KeyError:
+        closing = UNALERTED_CLOSING
+    lines.append(fill(closing, member=f"<@{member_id}>"))
     return "\n".join(lines)
+
+
+def crisis_texts(messages: Messages, settings: CommunitySettings, member_id: str) -> dict[str, str]:
+    """``CrisisSupport``'s texts: saying a moderator was told only when an alert goes out, and
+    the text without that sentence for when the alert reaches nobody."""
+    unalerted = crisis_text(messages, settings, member_id, told=False)
+    if not settings.crisis.alert_moderators:
+        return {"text": unalerted}
+    return {"text": crisis_text(messages, settings, member_id), "unalerted_text": unalerted}

@@ -37,6 +37,7 @@ from pydantic import (
 from peerbot.errors import ConfigError
 from peerbot.templates import problem
 from peerbot.envvars import environment_settings, read_dotenv
+from peerbot.tone.report import DEFAULT_THRESHOLD
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -131,7 +132,7 @@ class PromptSettings(_Strict):
 
 class NudgeSettings(_Strict):
     enabled: bool = True
-    threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
     cooldown_minutes: int = Field(default=60, ge=0, le=MINUTES_PER_YEAR)
     # Built-in defaults equal the shipped defaults/peerbot.toml (tested), for minimal config files.
     exempt_roles: list[str] = Field(default_factory=lambda: ["moderator"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from peerbot.events import Community
+from peerbot.events import Channel, Community
 from peerbot.settings import CommunitySettings
 from peerbot.texts import Messages, fill
 
@@ -28,3 +28,10 @@ def welcome_text(
 def burst_text(messages: Messages, community: Community, settings: CommunitySettings, member_ids: Sequence[str]) -> str:
     mentions = " ".join(f"<@{member_id}>" for member_id in member_ids)
     return fill(messages.get("welcome.burst", settings.texts), members=mentions, **_values(community, settings))
+
+
+def welcomes_joins_of(settings: CommunitySettings, channel: Channel) -> bool:
+    """A join of a channel (Slack's member_joined_channel) is welcomed only in the welcome
+    channel, configured by name or id."""
+    welcome = settings.welcome.channel.strip().lstrip("#")
+    return bool(welcome) and welcome in (channel.id, channel.name)

@@ -455,6 +455,17 @@ class FakeSlack:
         user.update(self.users[uid])
         return _ok(user=user)
 
+    def _m_users_list(self, args: dict[str, Any]) -> web.Response:
+        members = [self._user(uid) for uid in self.users]
+        return _ok(members=members, response_metadata={"next_cursor": ""})
+
+    def _user(self, uid: str) -> dict[str, Any]:
+        user = {"id": uid, "team_id": self.team_id, "name": str(uid).lower(), "deleted": False,
+                "is_admin": False, "is_owner": False, "is_primary_owner": False, "is_bot": False,
+                "tz": "UTC", "profile": {"display_name": str(uid).lower()}}
+        user.update(self.users[uid])
+        return user
+
     def _m_usergroups_users_list(self, args: dict[str, Any]) -> web.Response:
         group = args.get("usergroup")
         if group not in self.usergroups:

@@ -6,12 +6,15 @@ and actions become lines of transcript showing what members and moderators would
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import logging
 import os
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TextIO
+from typing import Any, TextIO
 
 from peerbot.actions import (
     Action,
@@ -23,10 +26,10 @@ from peerbot.actions import (
     ReplyToModerator,
 )
 from peerbot.engine import Engine
+from peerbot.runtime import Runtime, carry_out
 from peerbot.events import (
     Channel,
     Community,
-    Delivered,
     Member,
     MemberJoined,
     MessageDeleted,
@@ -37,6 +40,7 @@ from peerbot.events import (
 )
 
 PLATFORM = "console"
+log = logging.getLogger("peerbot.console")
 TICK = timedelta(minutes=15)
 
 
@@ -89,6 +93,11 @@ class ConsoleCommunity:
     last_message: dict[str, tuple[Channel, str]] = field(default_factory=dict)  # member id -> (channel, message id)
     last_prompt: str | None = None  # the message id of the latest daily prompt
     _ids: itertools.count[int] = field(default_factory=itertools.count)
+    runtime: Runtime = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # The same runtime as on Discord and Slack: dispatch, alert-first ordering, deliveries.
+        self.runtime = Runtime(self.engine, self)
 
     def _next(self, prefix: str) -> str:
         return f"{prefix}-{next(self._ids)}"
@@ -123,7 +132,7 @@ class ConsoleCommunity:
         who = self.member(name, moderator=moderator)
         self.printer.line("note", self._stamp(), "", f"{name} joined {self.community.name}")
         event = MemberJoined(event_id=self._next("join"), community=self.community, at=self.now, member=who)
-        return await self.show(await self.engine.handle(event))
+        return await self.runtime.handle(event)
 
     async def say(self, name: str, channel: str, text: str, *, reply_to: str | None = None) -> list[Action]:
         """``name`` posts ``text``; ``reply_to`` a message id (e.g. ``last_prompt``) makes it a reply."""
@@ -137,7 +146,7 @@ class ConsoleCommunity:
             message_id=message_id, text=text, link=f"console://{self.community.id}/{where.name}/{message_id}",
             reply_to=reply_to,
         )
-        return await self.show(await self.engine.handle(event))
+        return await self.runtime.handle(event)
 
     async def edit(self, name: str, text: str) -> list[Action]:
         """``name`` edits their last message to read ``text``."""
@@ -151,7 +160,7 @@ class ConsoleCommunity:
             event_id=self._next("ev"), community=self.community, at=self.now, channel=where, author=who,
             message_id=message_id, text=text, link=f"console://{self.community.id}/{where.name}/{message_id}",
         )
-        return await self.show(await self.engine.handle(event))
+        return await self.runtime.handle(event)
 
     async def delete(self, name: str) -> list[Action]:
         """``name`` deletes their last message."""
@@ -163,7 +172,7 @@ class ConsoleCommunity:
         self.printer.line("note", self._stamp(), f"#{where.name}", f"{who.name} deleted their message")
         event = MessageDeleted(event_id=self._next("ev"), community=self.community, at=self.now, channel=where,
                                message_id=message_id)
-        return await self.show(await self.engine.handle(event))
+        return await self.runtime.handle(event)
 
     async def command(self, name: str, text: str) -> list[Action]:
         who = self.member(name)
@@ -172,7 +181,7 @@ class ConsoleCommunity:
             event_id=self._next("cmd"), community=self.community, at=self.now, author=who,
             channel=self.channel("moderators"), text=text, is_moderator=who.id in self.moderators,
         )
-        return await self.show(await self.engine.handle(event))
+        return await self.runtime.handle(event)
 
     async def feedback(self, name: str, verdict: str) -> list[Action]:
         who = self.member(name)
@@ -182,7 +191,7 @@ class ConsoleCommunity:
             return []
         event = NudgeFeedback(event_id=self._next("fb"), community=self.community, at=self.now,
                               member=who, nudge_id=nudge_id, verdict=verdict)  # type: ignore[arg-type]
-        return await self.show(await self.engine.handle(event))
+        return await self.runtime.handle(event)
 
     async def advance(self, delta: timedelta) -> list[Action]:
         """Move the clock, ticking like a real runtime so prompts and held welcomes fire."""
@@ -190,31 +199,53 @@ class ConsoleCommunity:
         shown: list[Action] = []
         while self.now < end:
             self.now = min(self.now + TICK, end)
-            shown += await self.show(await self.engine.tick(self.community, self.now))
+            shown += await self.runtime.tick(self.now, [self.community])
         return shown
 
     # -- what they would see ----------------------------------------------------------
 
+    # -- the adapter side: what they would see ----------------------------------------
+
+    platform = PLATFORM
+
+    def communities(self) -> list[Community]:
+        return [self.community]
+
+    def handlers(self) -> dict[type[Action], Callable[[Any, Any], Awaitable[Any]]]:
+        """Every action is a line of transcript; deliveries are reported as a platform's are."""
+        return {kind: self._perform for kind in (Post, PrivateNudge, CrisisSupport, AlertModerators,
+                                                 ReplyToModerator, PrivateMessage)}
+
+    def report_failure(self, action: Action, exc: Exception) -> None:
+        log.error("console: %s failed after %s", type(action).__name__, type(exc).__name__, exc_info=exc)
+
+    async def start(self) -> None:
+        """Nothing to connect: the console is driven by ``demo``'s script or ``chat``'s lines."""
+
+    async def serving(self) -> None:
+        await asyncio.Event().wait()
+
+    async def stop(self) -> None:
+        """Nothing to stop taking: events only come from the caller."""
+
+    async def close(self) -> None:
+        await self.engine.store.close()
+
     async def show(self, actions: list[Action]) -> list[Action]:
-        stamp = self._stamp()
-        for action in actions:
-            self.render(stamp, action)
-            await self._report(action)
+        """Show actions decided elsewhere (as the runtime would carry them out)."""
+        await carry_out(actions, self.runtime.perform)
         return actions
 
-    async def _report(self, action: Action) -> None:
-        """Tell the engine how an action was delivered, as a platform adapter does."""
-        report: Delivered | None = None
-        base = {"event_id": self._next("dl"), "community": self.community, "at": self.now}
+    async def _perform(self, action: Action, context: Any) -> bool:
+        self.render(self._stamp(), action)
         if isinstance(action, Post) and action.kind == "prompt" and action.ref:
             self.last_prompt = self._next("msg")
-            report = Delivered(**base, what="prompt", ref=action.ref, via="channel", message_id=self.last_prompt)
+            await self.runtime.delivered(self.community, "prompt", action.ref, "channel", self.last_prompt)
         elif isinstance(action, PrivateNudge):
-            report = Delivered(**base, what="nudge", ref=action.message_id, via="dm")
+            await self.runtime.delivered(self.community, "nudge", action.message_id, "dm")
         elif isinstance(action, CrisisSupport) and action.message_id:
-            report = Delivered(**base, what="crisis", ref=action.message_id, via="dm")
-        if report is not None:
-            await self.engine.handle(report)
+            await self.runtime.delivered(self.community, "crisis", action.message_id, "dm")
+        return True  # an alert is shown in the moderators' channel: a moderator was told
 
     def _who(self, member_id: str) -> str:
         found = self.members.get(member_id)

@@ -89,6 +89,7 @@ CRISIS_NEGATIONS: tuple[str, ...] = (
     r"\b(?:could|would|gonna|going to) (?:just )?(?:die|kill myself) (?:laughing|of (?:embarrassment|laughter|shame|boredom|cringe))\b",
     r"\b(?:want|wanna) to die (?:of|from) (?:embarrassment|laughter|laughing|cringe|shame|boredom)\b",
     r"\bdying to\b",
+    r"\b(?:die|dead|dying|kill (?:myself|me))\W*(?:haha\w*|hehe\w*|lol\w*|lmao\w*|jk|\U0001f602|\U0001f480|\U0001f923)(?![^.!?]{0,12}\b(?:seriously|for real|not joking|i mean it|not ok|not okay)\b)",
     r"\b(?:died|death|dying|lost (?:\w+ )?(?:\w+ )?) (?:by|to|from) suicide\b",
     r"\b(?:his|her|their|\w+'s) suicide\b",
     r"\b(?:assisted|political|social|career|commercial) suicide\b|\bsuicide (?:bomb\w*|squad|mission|attack\w*|vest|doors?|run|pact)\b",
@@ -113,6 +114,12 @@ RECOVERY_MARKERS: tuple[str, ...] = (
     r"\b(?:today|now|these days) i(?:'m| am)? (?:grateful|glad|thankful|alive|doing|okay|ok|better|here)\b",
     r"\b(?:i'm|im|i am) (?:so )?(?:glad|grateful|thankful) (?:i|to be) (?:survived|am still here|stayed|didn't|alive|here)\b",
     r"\b(?:my|our) (?:story|recovery|journey)\b",
+    r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|many) (?:days?|weeks?|months?|years?) since (?:i|my)\b",
+    r"\bsince i last\b",
+    r"\b(?:through|in|during) (?:most of |all of )?my (?:teens|twenties|thirties|forties|youth|childhood|college years|teenage years)\b",
+    r"\b(?:\w+) years on\b",
+    r"\bscars (?:have )?(?:faded|healed)\b",
+    r"\bnever thought i'?d (?:say|type|write|see)\b",
 )
 
 

@@ -33,6 +33,10 @@ PERSON_NOUNS = frozenset(
     specialist specialists volunteer volunteers student students intern interns worker
     workers friend friends family relatives landlord landlady driver customer customers
     teammate teammates crowd idiots morons fools losers bunch
+    sponsor sponsors sponsee sponsees mentor mentors mentee mentees caseworker caseworkers
+    navigator navigators advocate advocates lead leads facilitators coordinators organizer
+    organizers organiser organisers chair cofacilitator co-facilitator manager managers
+    specialist supervisor supervisors therapists counselors counsellors
     """.split()
 )
 
@@ -58,6 +62,16 @@ OWN_RELATIONS = frozenset(
     grandfather aunt uncle cousin fiance fiancee spouse stepdad stepmom stepfather stepmother
     in-laws roommate boss coworker coworkers co-worker manager friend friends bestie neighbor
     neighbour landlord teacher therapist doctor counselor sibling siblings baby
+    """.split()
+)
+
+# People the writer meets outside the community: service and officialdom.
+OUTSIDERS = frozenset(
+    """
+    nurse doctor dr dentist surgeon pharmacist receptionist cashier clerk landlord landlady
+    cop officer police judge lawyer caseworker agent insurance driver waiter waitress
+    server bartender customer stranger guy lady woman man neighbor neighbour ex exes
+    professor teacher principal employer interviewer recruiter hr
     """.split()
 )
 
@@ -145,7 +159,7 @@ JUDGEMENTS: dict[str, float] = {
     moronic idiotic imbecilic senile unhinged deranged demented psychotic hysterical whiny
     pompous self-righteous sanctimonious hypocritical ungrateful incapable clueless tone-deaf
     stupidity idiocy ignorance incompetence hypocrisy drivel claptrap twaddle
-    obsessed
+    obsessed exhausting tiring draining tiresome
     """.split()
 }
 JUDGEMENTS.update(
@@ -163,7 +177,7 @@ JUDGEMENTS.update(
         "evil": 0.6, "corrupt": 0.55, "naive": 0.45, "gullible": 0.5, "childish": 0.55,
         "immature": 0.55, "dramatic": 0.45, "ridiculous": 0.5, "laughable": 0.55,
         "arrogant": 0.6, "entitled": 0.55, "petty": 0.55, "mean": 0.45, "dense": 0.55,
-        "thick": 0.4, "ignorant": 0.6, "gross": 0.5, "creepy": 0.55, "pitiful": 0.6,
+        "thick": 0.4, "awkward": 0.4, "liability": 0.5, "ignorant": 0.6, "gross": 0.5, "creepy": 0.55, "pitiful": 0.6,
     }
 )
 
@@ -194,8 +208,6 @@ NEGATIONS = frozenset({"not", "no", "never", "isnt", "wasnt", "arent", "werent",
 # Feeling verbs: "you feel stupid" describes a feeling, it judges nobody.
 FEELING_VERBS = frozenset({"feel", "feels", "felt", "feeling"})
 
-# Words after which the following judgement is about a situation.
-SITUATION_OPENERS = frozenset({"sounds", "sounded", "that", "thats", "what", "how", "must", "seems"})
 
 PROFANITY = frozenset(
     """
@@ -293,7 +305,7 @@ CONTEMPT_PHRASES: dict[str, float] = {
 ADDRESSED_CONTEMPT: dict[str, float] = {
     r"shut up": 0.55,
     r"shut your (?:mouth|trap|face)": 0.7,
-    r"grow up": 0.5,
+    r"(?<!to )(?<!'t )(?<!not )(?<!i )(?<!we )(?<!they )(?<!kids )(?<!children )grow up": 0.5,
     r"get a grip": 0.5,
     r"get a life": 0.55,
     r"get over (?:yourself|it already)|(?:(?<=, )|(?<=just )|(?<=so )|(?<=and ))get over it": 0.45,
@@ -303,7 +315,8 @@ ADDRESSED_CONTEMPT: dict[str, float] = {
     r"(?:fuck|screw|f) (?:you|off|u)": 0.75,
     r"go to hell": 0.7,
     r"stop being(?: so| such(?: an?)?)?": 0.45,
-    r"(?:stop|quit) (?:whining|crying|complaining|acting like|pretending|moaning|bitching)": 0.5,
+    # ("I can't stop crying" is the writer's own state, not an order.)
+    r"(?<!can't )(?<!cant )(?<!couldn't )(?<!won't )(?<!wont )(?<!to )(?<!i )(?<!not )(?<!never )(?:stop|quit) (?:whining|crying|complaining|acting like|pretending|moaning|bitching)": 0.5,
     r"do better": 0.4,
     r"cry me a river": 0.5,
     r"get a clue": 0.5,
@@ -430,7 +443,7 @@ FEELINGS = frozenset(
     devastated crushed defeated discouraged disappointed insecure jealous confused sick
     triggered struggling suffering grieving craving cravings relapse spiraling spiralling
     shaky isolated invisible unwanted unloved rejected trapped burnt burned burnout failure
-    idiot stupid dumb pathetic weak mess loser fraud
+    idiot stupid dumb pathetic weak mess loser fraud crying cried sobbing tears panic panicking
     """.split()
 )
 # Words that mark a message as about one's own difficulty even without "I".

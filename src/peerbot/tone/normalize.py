@@ -6,6 +6,8 @@ can backtrack, so a 1 MB message costs about what a hundred small ones do.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import unicodedata
 from typing import NamedTuple
@@ -47,6 +49,32 @@ _REPEATS = re.compile(r"([a-z])\1{2,}")
 _SPACED_LETTERS = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
 _COMBINING = re.compile("[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Half of a UTF-16 pair on its own: no platform should send one, but JSON can
+# carry it ("\ud83d"), and encoding it raises. It stands for nothing readable.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+# Whitespace a reader does not see as more than one space: a double space, a
+# tab or a line break inside a phrase must not hide it. A run holding a line
+# break becomes one line break (sentences end there), any other run one space.
+_SPACE_RUN = re.compile(r"\s{2,}|[^\S ]")
+
+# Cyrillic and Greek letters drawn like Latin ones ("kіll" with a Cyrillic і):
+# the word a reader sees is the Latin one.
+_HOMOGLYPHS = str.maketrans(
+    {
+        **dict(zip("аеіїорсхуѕјԁԛԝһӏкɑɡ", "aeiiopcxysjdqwhlkag")),
+        **dict(zip("АВЕКМНОРСТХУІЈЅ", "ABEKMHOPCTXYIJS")),
+        **dict(zip("αεικνορτυχϲΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "aeikvoptuxcABEZHIKMNOPTYX")),
+    }
+)
+_HOMOGLYPH_CHARS = re.compile("[" + "".join(sorted({chr(c) for c in _HOMOGLYPHS})) + "]")
+_WORD = re.compile(r"\w+")
+# Characters that stand for an "i" or an "l" inside a word ("k!ll", "kiII",
+# "ki||", "ki11"): which one is meant, only the word can say.
+_I_OR_L = re.compile(r"[A-Za-z03457@$]I|[A-Za-z03457@$][1|!]+(?:[A-Za-z03457@$]|(?<=[1|])(?![\w|!]))|(?<![\w|!@$])[1|][a-z]")
+_I_OR_L_TOKEN = re.compile(r"[A-Za-z0-9|!@$]+")
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789|!@$")
+# Leetspeak other than "1", which may be an "i" or an "l".
+_LEET_BUT_ONE = str.maketrans({"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 
 
 class Normalized(NamedTuple):
@@ -72,8 +100,81 @@ def _unleet(match: re.Match[str]) -> str:
     return token.translate(_LEET)
 
 
+def _fold_homoglyphs(text: str) -> str:
+    """Latin letters for their Cyrillic and Greek look-alikes, in every word
+    made only of Latin letters and look-alikes: a reader sees a Latin word
+    there. A Russian or Greek word has letters of its own and stays as it is."""
+
+    def fold(match: re.Match[str]) -> str:
+        word = match.group(0)
+        latin = word.translate(_HOMOGLYPHS)
+        return latin if latin.isascii() else word
+
+    return _WORD.sub(fold, text)
+
+
+@functools.lru_cache(maxsize=1)
+def _vocabulary() -> frozenset[str]:
+    """Words peerbot's lexicons know, to read a disguised "i" or "l" by."""
+    from peerbot.tone import crisis_lexicon, lexicon
+    from peerbot.tone.sentiment import VADER_LEXICON
+
+    words: set[str] = set(VADER_LEXICON)
+    for module in (lexicon, crisis_lexicon):
+        for value in vars(module).values():
+            items = value if isinstance(value, (tuple, frozenset, dict)) else (value,) if isinstance(value, str) else ()
+            for item in items:
+                if isinstance(item, str):
+                    words.update(re.findall(r"[a-z]{3,}", item))
+    return frozenset(words)
+
+
+def _read_i_or_l(text: str) -> str:
+    """``text`` with each word whose "I", "1", "|" or "!" stands for a letter
+    spelled as the word the lexicons know, when there is one."""
+    out: list[str] = []
+    done = 0
+    for hint in _I_OR_L.finditer(text):
+        if hint.start() < done:
+            continue  # inside the word just read
+        left = hint.start()
+        while left > done and text[left - 1] in _TOKEN_CHARS:
+            left -= 1
+        token = _I_OR_L_TOKEN.match(text, left)
+        if token is None:
+            continue
+        out.append(text[done:left])
+        out.append(_read_word(token.group(0)))
+        done = token.end()
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _read_word(token: str) -> str:
+    # "KIII" is "KILL" in most fonts; "III" is a numeral.
+    spots = [k for k, c in enumerate(token) if c in "1|!" or (c == "I" and k > 0)]
+    if all(c == "I" for c in token):
+        return token
+    if not spots or len(spots) > 6 or len(token) > 30 or not any(c.isalpha() for c in token):
+        return token
+    vocabulary = _vocabulary()
+    lower = token.lower().translate(_LEET_BUT_ONE) if token[0] != "@" else token.lower()
+    if lower in vocabulary:
+        return token
+    chars = list(lower)
+    for choice in itertools.product("il", repeat=len(spots)):
+        for k, c in zip(spots, choice):
+            chars[k] = c
+        candidate = "".join(chars)
+        if candidate in vocabulary:
+            return candidate
+    return token
+
+
 def _fold_unicode(text: str, tricks: list[str]) -> str:
     cleaned = text
+    if _SURROGATES.search(cleaned):
+        cleaned = _SURROGATES.sub("\ufffd", cleaned)
     if _INVISIBLE_CHARS.search(text):
         cleaned = text.translate(_INVISIBLE)
         tricks.append("invisible characters")
@@ -81,6 +182,11 @@ def _fold_unicode(text: str, tricks: list[str]) -> str:
     if folded != cleaned and any(ord(c) > 0x2000 for c in cleaned):
         tricks.append("look-alike characters")
     folded = folded.translate(_APOSTROPHES)
+    if _HOMOGLYPH_CHARS.search(folded):
+        homoglyphs = _fold_homoglyphs(folded)
+        if homoglyphs != folded:
+            folded = homoglyphs
+            tricks.append("look-alike characters")
     # Combining marks stacked on letters ("zalgo") hide words too.
     if _COMBINING.search(folded):
         stripped = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
@@ -92,6 +198,13 @@ def normalize(text: str) -> Normalized:
     tricks: list[str] = []
     # Plain ASCII cannot hide anything Unicode folding would reveal.
     folded = text.replace("`", "'") if text.isascii() else _fold_unicode(text, tricks)
+    if _I_OR_L.search(folded):
+        read = _read_i_or_l(folded)
+        if read != folded:
+            folded = read
+            tricks.append("look-alike characters")
+    if _SPACE_RUN.search(folded):
+        folded = _SPACE_RUN.sub(lambda m: "\n" if "\n" in m.group(0) else " ", folded)
     lower = folded.lower()
     # One C pass says whether control characters, stretched letters ("ooo")
     # or spaced letters ("s t u") are present; most messages have none.

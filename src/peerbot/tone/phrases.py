@@ -13,7 +13,9 @@ stretch occurs are then run as regexes, so results are exactly the regexes'.
 from __future__ import annotations
 
 import itertools
+import json
 import re
+from pathlib import Path
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from re import _constants as _sre  # type: ignore[attr-defined]
@@ -129,19 +131,21 @@ def screen_for(pattern: str, *, whole_words: bool = False) -> Stretch | None:
                 start = position
             run.append(item)
             continue
-        # A run of spellable items ends: its spelling is a candidate stretch.
-        # Trim it while it is too varied to spell out whole.
-        while run:
-            whole = _spell(run)
-            if whole is not None:
-                if min(map(len, whole)) >= _MIN_STRETCH and (best is None or _better(whole, set(best.strings))):
+        # A run of spellable items ends: each stretch of it is a candidate,
+        # the most specific with the fewest strings kept.
+        parts = [_spell_item(*it) for it in run]
+        for a in range(len(parts)):
+            spelled_so_far: set[str] | None = {""}
+            for b in range(a, len(parts)):
+                spelled_so_far = _product([spelled_so_far, parts[b]])
+                if spelled_so_far is None:
+                    break
+                if min(map(len, spelled_so_far)) >= _MIN_STRETCH and (best is None or _better(spelled_so_far, set(best.strings))):
                     best = Stretch(
-                        frozenset(whole),
-                        word_start=_is_boundary(run[0]) or (whole_words and start == 0),
-                        word_end=_is_boundary(run[-1]) or (whole_words and position == len(items)),
+                        frozenset(spelled_so_far),
+                        word_start=_is_boundary(run[a]) or (whole_words and start + a == 0),
+                        word_end=_is_boundary(run[b]) or (whole_words and start + b + 1 == len(items)),
                     )
-                break
-            run, start = (run[1:], start + 1) if len(run) > 1 else ([], start)
         run = []
     return best
 
@@ -152,15 +156,67 @@ def stretches(pattern: str) -> set[str] | None:
     return set(found.strings) if found else None
 
 
+def screen_key(pattern: str, whole_words: bool) -> str:
+    return f"{int(whole_words)}\t{pattern}"
+
+
+def write_screens(tables: Mapping[str, Mapping[str, float] | Iterable[str]], whole_words: Iterable[str], path: Path) -> None:
+    """Spell out every pattern's stretch once and keep it in ``path``.
+
+    Parsing several hundred patterns to find their stretches took most of the
+    analyzer's import time; the file makes that a JSON load. An entry is found
+    by the pattern's exact text, so a changed pattern is simply screened anew.
+    """
+    bounded = set(whole_words)
+    out: dict[str, object] = {}
+    for name, table in tables.items():
+        for pattern in table:
+            found = screen_for(pattern, whole_words=name in bounded)
+            out[screen_key(pattern, name in bounded)] = (
+                None if found is None else [found.word_start, found.word_end, sorted(found.strings)]
+            )
+    path.write_text(json.dumps(out, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+def read_screens(path: Path) -> dict[str, Stretch | None]:
+    """The stretches ``write_screens`` kept; empty when the file is missing or unreadable."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {key: None if v is None else Stretch(frozenset(v[2]), bool(v[0]), bool(v[1])) for key, v in raw.items()}
+
+
+# A stretch this long is specific enough; past it, fewer strings matter more
+# than longer ones (the automaton's size is what the analyzer's import costs).
+_SPECIFIC_ENOUGH = 8
+
+
 def _better(new: set[str], old: set[str]) -> bool:
-    return (min(map(len, new)), -len(new)) > (min(map(len, old)), -len(old))
+    def rank(strings: set[str]) -> tuple[int, int]:
+        return min(_SPECIFIC_ENOUGH, min(map(len, strings))), -len(strings)
+
+    return rank(new) > rank(old)
 
 
-@dataclass(frozen=True, slots=True)
 class _Pattern:
-    table: str
-    regex: re.Pattern[str]
-    weight: float
+    """One phrase pattern, compiled the first time a message could match it:
+    most of several hundred patterns never meet a message that holds their
+    stretch, and compiling them all made importing the analyzer slow."""
+
+    __slots__ = ("table", "source", "weight", "_regex")
+
+    def __init__(self, table: str, source: str, weight: float) -> None:
+        self.table = table
+        self.source = source
+        self.weight = weight
+        self._regex: re.Pattern[str] | None = None
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self._regex is None:
+            self._regex = re.compile(self.source)
+        return self._regex
 
 
 class PhraseBook:
@@ -170,8 +226,15 @@ class PhraseBook:
     then runs just those patterns against ``text`` or a part of it.
     """
 
-    def __init__(self, tables: Mapping[str, Mapping[str, float] | Iterable[str]], *, whole_words: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        tables: Mapping[str, Mapping[str, float] | Iterable[str]],
+        *,
+        whole_words: Iterable[str] = (),
+        screens: Mapping[str, Stretch | None] | None = None,
+    ) -> None:
         bounded = set(whole_words)
+        screens = screens or {}
         self._patterns: list[_Pattern] = []
         self._always: dict[str, list[int]] = {name: [] for name in tables}
         automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
@@ -181,8 +244,9 @@ class PhraseBook:
             for pattern, weight in weights.items():
                 index = len(self._patterns)
                 source = rf"(?<![\w'])(?:{pattern})(?![\w'])" if name in bounded else pattern
-                self._patterns.append(_Pattern(name, re.compile(source), weight))
-                found = screen_for(pattern, whole_words=name in bounded)
+                self._patterns.append(_Pattern(name, source, weight))
+                key = screen_key(pattern, name in bounded)
+                found = screens[key] if key in screens else screen_for(pattern, whole_words=name in bounded)
                 if found is None:
                     self._always[name].append(index)
                     continue
@@ -195,7 +259,7 @@ class PhraseBook:
             automaton.add_word(stretch, (len(stretch), tuple(owned)))
         automaton.make_automaton()
         self._automaton = automaton
-        self.unscreened = {name: [self._patterns[i].regex.pattern for i in ix] for name, ix in self._always.items() if ix}
+        self.unscreened = {name: [self._patterns[i].source for i in ix] for name, ix in self._always.items() if ix}
 
     def scan(self, text: str) -> Scan:
         candidates: dict[str, set[int]] = {}

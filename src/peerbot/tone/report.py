@@ -24,8 +24,14 @@ CATEGORIES: tuple[str, ...] = (
     "neutral",
 )
 
-#: The nudge threshold used when a community has not chosen its own.
+#: The nudge threshold used when a community has not chosen its own. The one
+#: place it is written: settings and the command line take it from here.
 DEFAULT_THRESHOLD = 0.5
+
+
+def decide(category: str, score: float, threshold: float) -> Action:
+    """The one comparison of a score with a threshold: nudge or not."""
+    return "nudge" if category in NUDGE_CATEGORIES and score >= threshold else "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +68,7 @@ class ToneReport:
 
     def nudges_at(self, threshold: float) -> bool:
         """Whether this message would be nudged at ``threshold``."""
-        return self.category in NUDGE_CATEGORIES and self.score >= threshold
+        return decide(self.category, self.score, threshold) == "nudge"
 
     def cue_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.cues)

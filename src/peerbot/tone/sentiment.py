@@ -16,7 +16,29 @@ from peerbot.tone import lexicon as lx
 
 __all__ = ["VADER_LEXICON", "lexicon_valence", "sentiment"]
 
-_VADER = SentimentIntensityAnalyzer()
+
+
+class _LinearVader(SentimentIntensityAnalyzer):
+    """VADER with the same scores, in time linear in the words.
+
+    For every sentiment word VADER lower-cases the whole text twice (in its
+    negation and idiom checks) to look at most three words back and two
+    ahead: a 1,000-character slice of sentiment words cost 24 ms. These
+    checks see only that window, so they get only the window.
+    """
+
+    @staticmethod
+    def _negation_check(valence, words_and_emoticons, start_i, i):  # noqa: ANN001, ANN205 - VADER's signature
+        low = max(0, i - 3)
+        return SentimentIntensityAnalyzer._negation_check(valence, words_and_emoticons[low:i + 3], start_i, i - low)
+
+    @staticmethod
+    def _special_idioms_check(valence, words_and_emoticons, i):  # noqa: ANN001, ANN205 - VADER's signature
+        low = max(0, i - 3)
+        return SentimentIntensityAnalyzer._special_idioms_check(valence, words_and_emoticons[low:i + 3], i - low)
+
+
+_VADER = _LinearVader()
 VADER_LEXICON: dict[str, float] = _VADER.lexicon
 
 # VADER's cost grows faster than linearly with text length (26 s for 100 KB),
