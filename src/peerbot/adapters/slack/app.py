@@ -6,7 +6,7 @@ action), ``commands`` (the slash command and buttons), ``client`` (the Web API c
 
 A thin translator and nothing more (see DESIGN.md): every decision is the engine's. This
 module turns Slack payloads into :mod:`peerbot.events`, hands them to ``Engine.handle`` and
-turns the returned :mod:`peerbot.actions` into Web API calls:
+turns the returned :mod:`peerbot.actions` into Web API calls. What comes in:
 
 ========================  ==============================================================
 Slack in                  core event
@@ -23,21 +23,8 @@ Slack in                  core event
 nudge button click        ``NudgeFeedback``
 ========================  ==============================================================
 
-========================  ==============================================================
-core action               Slack out
-========================  ==============================================================
-``Post``                  ``chat.postMessage`` in the channel (names resolved to ids);
-                          prompts invite replies in the thread; a post with a file
-                          (the weekly digest's chart) is uploaded (``files_upload_v2``)
-``PrivateNudge``          ``chat.postEphemeral`` (only the author sees it) with feedback
-                          buttons
-``CrisisSupport``,        ``conversations.open`` + ``chat.postMessage`` (a DM)
-``PrivateMessage``
-``AlertModerators``       ``chat.postMessage`` to the moderator channel with a permalink
-                          (``chat.getPermalink``), never the member's text
-``ReplyToModerator``      the slash command's ``response_url`` (ephemeral), else
-                          ``chat.postEphemeral``
-========================  ==============================================================
+What each core action becomes on Slack is the table in :mod:`peerbot.adapters.slack.outbound`,
+beside the handlers themselves.
 
 Slack redelivers events it thinks were not acknowledged; each core event carries Slack's
 ``event_id`` and the engine handles an id once (the store's ``claim_event``), so a retry is
